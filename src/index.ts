@@ -1,0 +1,20 @@
+export { Signal } from './signal';
+export type {
+  ConnectOptions,
+  DisconnectOptions,
+  DispatchUid,
+  Receiver,
+  ReceiverKwargs,
+  SendResponses,
+  SignalOptions,
+} from './signal';
+export { receiver } from './receiver';
+export { requestStarted, requestFinished, gotRequestException } from './request-signals';
+export type {
+  Environ,
+  GotRequestExceptionKwargs,
+  RequestFinishedKwargs,
+  RequestKwargs,
+  RequestSender,
+  RequestStartedKwargs,
+} from './request-signals';
