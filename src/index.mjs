@@ -8,5 +8,6 @@ export const {
   requestStarted,
   requestFinished,
   gotRequestException,
+  RequestSignalsInstrumentation,
 } = cjs;
 export default cjs;

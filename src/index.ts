@@ -18,3 +18,5 @@ export type {
   RequestSender,
   RequestStartedKwargs,
 } from './request-signals';
+export { RequestSignalsInstrumentation } from './instrumentation';
+export type { RequestSignalsInstrumentationConfig } from './types';

@@ -76,7 +76,10 @@ class Registration {
 
   hasKey(receiver: unknown, dispatchUid: DispatchUid | undefined, senderKey: unknown): boolean {
     if (this.senderKey !== senderKey || this.dispatchUid !== dispatchUid) return false;
-    return dispatchUid !== undefined || this.live() === receiver;
+    // A collected weak receiver no longer holds its key, even before the
+    // finalizer removes it (Django clears dead receivers before matching).
+    const live = this.live();
+    return live !== undefined && (dispatchUid !== undefined || live === receiver);
   }
 }
 
@@ -203,7 +206,13 @@ export class Signal<K extends object = Record<string, unknown>, S = unknown> {
       const receiver = registrations[i].live() as Receiver<K, S> | undefined;
       if (receiver === undefined) continue;
       receivers.push(receiver);
-      pending.push(receiver(sender, named));
+      // A synchronous throw must not skip later receivers or leave earlier
+      // promises unhandled: it joins Promise.all as a rejection.
+      try {
+        pending.push(receiver(sender, named));
+      } catch (error) {
+        pending.push(Promise.reject(error));
+      }
     }
     return pairUp(receivers, await Promise.all(pending));
   }

@@ -1,0 +1,101 @@
+/*
+ * The SERVER span's attributes, per the stable HTTP semantic conventions.
+ */
+import type { Attributes } from '@opentelemetry/api';
+import type { IncomingMessage, ServerResponse } from 'http';
+import {
+  ATTR_CLIENT_ADDRESS,
+  ATTR_ERROR_TYPE,
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_REQUEST_METHOD_ORIGINAL,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+  ATTR_NETWORK_PEER_ADDRESS,
+  ATTR_NETWORK_PEER_PORT,
+  ATTR_NETWORK_PROTOCOL_VERSION,
+  ATTR_SERVER_ADDRESS,
+  ATTR_SERVER_PORT,
+  ATTR_URL_PATH,
+  ATTR_URL_QUERY,
+  ATTR_URL_SCHEME,
+  ATTR_USER_AGENT_ORIGINAL,
+  ERROR_TYPE_VALUE_OTHER,
+} from '@opentelemetry/semantic-conventions';
+import { splitHostHeader, splitTarget } from './request-target';
+
+export type UrlScheme = 'http' | 'https';
+
+const KNOWN_METHODS = new Set([
+  'CONNECT',
+  'DELETE',
+  'GET',
+  'HEAD',
+  'OPTIONS',
+  'PATCH',
+  'POST',
+  'PUT',
+  'QUERY',
+  'TRACE',
+]);
+
+/** `GET` stays `GET`; `PROPFIND` becomes `_OTHER`. */
+export function normalizeMethod(method: string | undefined): string {
+  return method !== undefined && KNOWN_METHODS.has(method) ? method : ERROR_TYPE_VALUE_OTHER;
+}
+
+/** The span's name before a route is known: `{method}`, or `HTTP` for unknown methods. */
+export function spanNameFor(normalizedMethod: string): string {
+  return normalizedMethod === ERROR_TYPE_VALUE_OTHER ? 'HTTP' : normalizedMethod;
+}
+
+/** The attributes known when the request arrives; the span starts with them so samplers see them. */
+export function requestAttributes(request: IncomingMessage, scheme: UrlScheme, method: string): Attributes {
+  const socket = request.socket;
+  const { path, query } = splitTarget(request.url);
+  const host = splitHostHeader(request.headers.host, scheme);
+  const peerAddress = socket?.remoteAddress;
+  const attributes: Attributes = {
+    [ATTR_HTTP_REQUEST_METHOD]: method,
+    [ATTR_URL_SCHEME]: scheme,
+    [ATTR_URL_PATH]: path,
+    [ATTR_SERVER_ADDRESS]: host?.address ?? socket?.localAddress,
+    [ATTR_SERVER_PORT]: host?.port ?? socket?.localPort,
+    [ATTR_CLIENT_ADDRESS]: forwardedClient(request) ?? peerAddress,
+    [ATTR_NETWORK_PEER_ADDRESS]: peerAddress,
+    [ATTR_NETWORK_PEER_PORT]: socket?.remotePort,
+    [ATTR_NETWORK_PROTOCOL_VERSION]: request.httpVersion,
+    [ATTR_USER_AGENT_ORIGINAL]: request.headers['user-agent'],
+  };
+  if (query !== undefined) attributes[ATTR_URL_QUERY] = query;
+  if (method === ERROR_TYPE_VALUE_OTHER) attributes[ATTR_HTTP_REQUEST_METHOD_ORIGINAL] = request.method;
+  return attributes;
+}
+
+/** The original client per `Forwarded` or `X-Forwarded-For`, when a proxy says so. */
+function forwardedClient(request: IncomingMessage): string | undefined {
+  const forwarded = request.headers.forwarded;
+  if (forwarded !== undefined) {
+    const match = /for="?\[?([^\]";,]+)/i.exec(forwarded);
+    if (match) return match[1];
+  }
+  const forwardedFor = request.headers['x-forwarded-for'];
+  if (typeof forwardedFor === 'string') {
+    const first = forwardedFor.split(',')[0].trim();
+    if (first !== '') return first;
+  }
+  return undefined;
+}
+
+/** The attributes known once the response is done; `aborted` responses keep a status only if one was sent. */
+export function responseAttributes(response: ServerResponse, aborted: boolean): Attributes {
+  if (aborted && !response.headersSent) return {};
+  const status = response.statusCode;
+  const attributes: Attributes = { [ATTR_HTTP_RESPONSE_STATUS_CODE]: status };
+  if (status >= 500) attributes[ATTR_ERROR_TYPE] = String(status);
+  return attributes;
+}
+
+/** `error.type` for a thrown value: its class name, or `_OTHER`. */
+export function errorTypeOf(exception: unknown): string {
+  const name = (exception as { constructor?: { name?: unknown } } | null)?.constructor?.name;
+  return typeof name === 'string' && name !== '' && name !== 'Object' ? name : ERROR_TYPE_VALUE_OTHER;
+}

@@ -1,0 +1,84 @@
+/*
+ * Calls a server's request listeners as EventEmitter.prototype.emit does,
+ * but sees the promise an async listener returns, so that a rejection reaches
+ * gotRequestException and then goes on exactly where Node would send it.
+ */
+import { EventEmitter } from 'events';
+import type { IncomingMessage, ServerResponse } from 'http';
+import { isPromiseLike } from './utils';
+
+type RequestArgs = [IncomingMessage, ServerResponse];
+type Listener = (this: EventEmitter, ...args: RequestArgs) => unknown;
+type ListenerSlot = Listener | Listener[] | undefined;
+type EmitterInternals = EventEmitter & { _events?: Record<string | symbol, ListenerSlot> };
+
+/* Node keeps each emitter's `captureRejections` choice under a private symbol. */
+const kCapture = Object.getOwnPropertySymbols(EventEmitter.prototype).find(
+  symbol => symbol.description === 'kCapture'
+);
+
+/** The listeners registered for `event`, read the way `emit` reads them. */
+export function listenerSlot(emitter: EventEmitter, event: string): ListenerSlot {
+  return (emitter as EmitterInternals)._events?.[event];
+}
+
+export function setListenerSlot(emitter: EventEmitter, event: string, slot: ListenerSlot): void {
+  const events = (emitter as EmitterInternals)._events;
+  if (events !== undefined) events[event] = slot;
+}
+
+export function emitObservingRejections(
+  emitter: EventEmitter,
+  event: string,
+  args: RequestArgs,
+  onRejection: (error: unknown) => void
+): boolean {
+  const slot = listenerSlot(emitter, event);
+  if (slot === undefined) return false;
+  if (typeof slot === 'function') {
+    observe(emitter, event, args, Reflect.apply(slot, emitter, args), onRejection);
+    return true;
+  }
+  // Like emit, call the listeners registered when the event started.
+  const listeners = slot.slice();
+  for (let i = 0; i < listeners.length; i++) {
+    observe(emitter, event, args, Reflect.apply(listeners[i], emitter, args), onRejection);
+  }
+  return true;
+}
+
+function observe(
+  emitter: EventEmitter,
+  event: string,
+  args: RequestArgs,
+  result: unknown,
+  onRejection: (error: unknown) => void
+): void {
+  if (!isPromiseLike(result)) return;
+  if (capturesRejections(emitter)) {
+    result.then(undefined, error => {
+      onRejection(error);
+      process.nextTick(emitCapturedRejection, emitter, error, event, args);
+    });
+  } else {
+    // Re-thrown, so the derived promise is unhandled just as the listener's was.
+    result.then(undefined, error => {
+      onRejection(error);
+      throw error;
+    });
+  }
+}
+
+function capturesRejections(emitter: EventEmitter): boolean {
+  return kCapture !== undefined && (emitter as unknown as Record<symbol, unknown>)[kCapture] === true;
+}
+
+/** What Node's own captureRejections path does (http.Server answers 500). */
+function emitCapturedRejection(emitter: EventEmitter, error: unknown, event: string, args: RequestArgs): void {
+  const handler = (emitter as unknown as Record<symbol, unknown>)[EventEmitter.captureRejectionSymbol];
+  if (typeof handler === 'function') {
+    Reflect.apply(handler, emitter, [error, event, ...args]);
+    return;
+  }
+  emitter.emit('error', error);
+}
