@@ -1,0 +1,35 @@
+import { Span, trace } from '@opentelemetry/api';
+import type { Signal } from '../../src/signal';
+
+export interface Heard<K> {
+  sender: unknown;
+  kwargs: K;
+  activeSpan: Span | undefined;
+}
+
+const connected: Array<() => void> = [];
+
+/** Connects a receiver that remembers each call; `disconnectAll` undoes every one. */
+export function record<K extends object, S>(signal: Signal<K, S>, onCall?: (kwargs: K) => void): Array<Heard<K>> {
+  const heard: Array<Heard<K>> = [];
+  const receiver = (sender: S, kwargs: K) => {
+    heard.push({ sender, kwargs, activeSpan: trace.getActiveSpan() });
+    onCall?.(kwargs);
+  };
+  signal.connect(receiver);
+  connected.push(() => signal.disconnect(receiver));
+  return heard;
+}
+
+/** Connects any receiver for the current test. */
+export function connectForTest<K extends object, S>(
+  signal: Signal<K, S>,
+  receiver: (sender: S, kwargs: K) => unknown
+): void {
+  signal.connect(receiver);
+  connected.push(() => signal.disconnect(receiver));
+}
+
+export function disconnectAll(): void {
+  for (const disconnect of connected.splice(0)) disconnect();
+}
