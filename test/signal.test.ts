@@ -87,6 +87,13 @@ describe('Signal', () => {
       sinon.assert.calledOnceWithExactly(spy, sender, { val: 'test', signal });
     });
 
+    it('passes the sending signal itself as kwargs.signal', () => {
+      const spy = sinon.spy();
+      signal.connect(spy);
+      signal.send(sender, { val: 'test' });
+      assert.equal(spy.firstCall.args[1].signal, signal);
+    });
+
     it('passes `signal` even when sent without kwargs', () => {
       const spy = sinon.spy();
       signal.connect(spy);
