@@ -159,9 +159,10 @@ export class Signal<K extends object = Record<string, unknown>, S = unknown> {
    * `[receiver, response]` pairs. A receiver's error propagates at once.
    */
   send(sender: S, kwargs?: K): SendResponses<K, S> {
+    assertKwargs('Signal.send()', kwargs);
     const registrations = this.registrationsFor(sender);
     if (registrations.length === 0) return [];
-    const named = this.withSignal('Signal.send()', kwargs);
+    const named = this.withSignal(kwargs);
     const responses: SendResponses<K, S> = [];
     for (let i = 0; i < registrations.length; i++) {
       const receiver = registrations[i].live() as Receiver<K, S> | undefined;
@@ -175,9 +176,10 @@ export class Signal<K extends object = Record<string, unknown>, S = unknown> {
    * reported through `diag` and stands in place of its response.
    */
   sendRobust(sender: S, kwargs?: K): SendResponses<K, S> {
+    assertKwargs('Signal.sendRobust()', kwargs);
     const registrations = this.registrationsFor(sender);
     if (registrations.length === 0) return [];
-    const named = this.withSignal('Signal.sendRobust()', kwargs);
+    const named = this.withSignal(kwargs);
     const responses: SendResponses<K, S> = [];
     for (let i = 0; i < registrations.length; i++) {
       const receiver = registrations[i].live() as Receiver<K, S> | undefined;
@@ -197,9 +199,10 @@ export class Signal<K extends object = Record<string, unknown>, S = unknown> {
    * pairs in connection order, rejects with the first receiver error.
    */
   async asend(sender: S, kwargs?: K): Promise<SendResponses<K, S>> {
+    assertKwargs('Signal.asend()', kwargs);
     const registrations = this.registrationsFor(sender);
     if (registrations.length === 0) return [];
-    const named = this.withSignal('Signal.asend()', kwargs);
+    const named = this.withSignal(kwargs);
     const receivers: Array<Receiver<K, S>> = [];
     const pending: unknown[] = [];
     for (let i = 0; i < registrations.length; i++) {
@@ -222,9 +225,10 @@ export class Signal<K extends object = Record<string, unknown>, S = unknown> {
    * through `diag` and stands in place of its response.
    */
   async asendRobust(sender: S, kwargs?: K): Promise<SendResponses<K, S>> {
+    assertKwargs('Signal.asendRobust()', kwargs);
     const registrations = this.registrationsFor(sender);
     if (registrations.length === 0) return [];
-    const named = this.withSignal('Signal.asendRobust()', kwargs);
+    const named = this.withSignal(kwargs);
     const receivers: Array<Receiver<K, S>> = [];
     const pending: Array<Promise<unknown>> = [];
     for (let i = 0; i < registrations.length; i++) {
@@ -265,12 +269,8 @@ export class Signal<K extends object = Record<string, unknown>, S = unknown> {
     return this.registrationsFor(sender).length !== 0;
   }
 
-  private withSignal(method: string, kwargs: K | undefined): ReceiverKwargs<K, S> {
-    if (kwargs === undefined) return { signal: this } as ReceiverKwargs<K, S>;
-    if (typeof kwargs !== 'object' || kwargs === null) {
-      throw new TypeError(`${method} expects kwargs to be an object, got ${describe(kwargs)}`);
-    }
-    return { ...kwargs, signal: this };
+  private withSignal(kwargs: K | undefined): ReceiverKwargs<K, S> {
+    return kwargs === undefined ? ({ signal: this } as ReceiverKwargs<K, S>) : { ...kwargs, signal: this };
   }
 
   private registrationsFor(sender: unknown): readonly Registration[] {
@@ -367,6 +367,12 @@ async function settleRobustly(receiver: AnyFunction, call: () => unknown): Promi
 
 function reportReceiverError(where: string, receiver: AnyFunction, error: unknown): void {
   diag.error(`Error calling ${receiverName(receiver)} in ${where} (${String(error)})`, error);
+}
+
+function assertKwargs(where: string, kwargs: unknown): void {
+  if (kwargs !== undefined && (typeof kwargs !== 'object' || kwargs === null)) {
+    throw new TypeError(`${where} expects kwargs to be an object, got ${describe(kwargs)}`);
+  }
 }
 
 function assertReceiver(where: string, receiver: unknown): void {

@@ -830,6 +830,13 @@ describe('Signal', () => {
       );
     });
 
+    it('rejects bad kwargs even when no receiver is connected', () => {
+      assert.throws(
+        () => signal.send(sender, bad<Kwargs>(42)),
+        typeError(/^Signal\.send\(\) expects kwargs to be an object, got the number 42$/)
+      );
+    });
+
     it('rejects null kwargs in sendRobust()', () => {
       signal.connect(receiver1Arg);
       assert.throws(
