@@ -9,5 +9,7 @@ export const {
   requestFinished,
   gotRequestException,
   RequestSignalsInstrumentation,
+  reportRequestException,
+  setRoute,
 } = cjs;
 export default cjs;

@@ -20,3 +20,4 @@ export type {
 } from './request-signals';
 export { RequestSignalsInstrumentation } from './instrumentation';
 export type { RequestSignalsInstrumentationConfig } from './types';
+export { reportRequestException, setRoute } from './request-reporting';

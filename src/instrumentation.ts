@@ -17,7 +17,7 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { RPCType, getRPCMetadata, isTracingSuppressed, setRPCMetadata } from '@opentelemetry/core';
-import { InstrumentationBase } from '@opentelemetry/instrumentation';
+import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
 import { ATTR_ERROR_TYPE } from '@opentelemetry/semantic-conventions';
 import {
   UrlScheme,
@@ -27,7 +27,8 @@ import {
   responseAttributes,
   spanNameFor,
 } from './attributes';
-import type { RequestRecord } from './internal-types';
+import { FRAMEWORK_ADAPTERS } from './frameworks';
+import type { ExceptionHandler, RequestRecord } from './internal-types';
 import { StartedKwargs, exceptionKwargs, finishedKwargs } from './request-kwargs';
 import { emitObservingRejections } from './request-listeners';
 import { requestRecords } from './request-records';
@@ -37,7 +38,10 @@ import { ReceiverTiming } from './receiver-timing';
 import type { RequestSignalsInstrumentationConfig } from './types';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version';
 
-export class RequestSignalsInstrumentation extends InstrumentationBase<RequestSignalsInstrumentationConfig> {
+export class RequestSignalsInstrumentation
+  extends InstrumentationBase<RequestSignalsInstrumentationConfig>
+  implements ExceptionHandler
+{
   // Declared, not initialised: the base constructor calls enable() before field initialisers run.
   private declare serverPatches: ServerEmitPatch[] | undefined;
   private declare receiverTiming: ReceiverTiming | undefined;
@@ -46,9 +50,12 @@ export class RequestSignalsInstrumentation extends InstrumentationBase<RequestSi
     super(PACKAGE_NAME, PACKAGE_VERSION, config);
   }
 
-  /** No require hook: http and https are core modules, patched at enable() whatever the load order. */
-  protected init(): [] {
-    return [];
+  /**
+   * Require hooks for the frameworks only: http and https are core modules,
+   * patched at enable() whatever the load order.
+   */
+  protected init(): InstrumentationNodeModuleDefinition[] {
+    return FRAMEWORK_ADAPTERS.flatMap(adapter => adapter.moduleDefinitions());
   }
 
   override setConfig(config: RequestSignalsInstrumentationConfig = {}): void {
@@ -63,11 +70,13 @@ export class RequestSignalsInstrumentation extends InstrumentationBase<RequestSi
       this.createServerPatch(https.Server.prototype, 'https'),
     ];
     for (const patch of this.serverPatches) patch.install();
+    for (const adapter of FRAMEWORK_ADAPTERS) adapter.enable?.();
   }
 
   override disable(): void {
     super.disable();
     for (const patch of this.serverPatches ?? []) patch.uninstall();
+    for (const adapter of FRAMEWORK_ADAPTERS) adapter.disable?.();
   }
 
   private createServerPatch(prototype: object, scheme: UrlScheme): ServerEmitPatch {
@@ -120,14 +129,22 @@ export class RequestSignalsInstrumentation extends InstrumentationBase<RequestSi
   ): RequestRecord {
     const active = context.active();
     const foreignSpan = foreignServerSpan(active);
-    const common = { server, request, response, scheme, startTime: performance.now() };
-    if (foreignSpan !== undefined) {
-      return { ...common, span: foreignSpan, context: active, ownsSpan: false, reportedExceptions: undefined, finished: false };
-    }
+    const common = {
+      server,
+      request,
+      response,
+      scheme,
+      handler: this,
+      startTime: performance.now(),
+      route: undefined,
+      reportedExceptions: undefined,
+      finished: false,
+    };
+    if (foreignSpan !== undefined) return { ...common, span: foreignSpan, context: active, ownsSpan: false };
     const parent = isTracingSuppressed(active) ? active : propagation.extract(ROOT_CONTEXT, request.headers);
     const span = this.startServerSpan(request, scheme, parent);
     const spanContext = setRPCMetadata(trace.setSpan(parent, span), { type: RPCType.HTTP, span });
-    return { ...common, span, context: spanContext, ownsSpan: true, reportedExceptions: undefined, finished: false };
+    return { ...common, span, context: spanContext, ownsSpan: true };
   }
 
   private startServerSpan(request: http.IncomingMessage, scheme: UrlScheme, parent: Context): Span {

@@ -1,3 +1,4 @@
+import type { InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
 import type { Context, Span } from '@opentelemetry/api';
 import type { IncomingMessage, Server, ServerResponse } from 'http';
 import type { UrlScheme } from './attributes';
@@ -17,7 +18,28 @@ export interface RequestRecord {
   /** False when another instrumentation (instrumentation-http) started the span and will end it. */
   readonly ownsSpan: boolean;
   readonly startTime: number;
+  /** The instrumentation that opened the record; errors reported later go through it. */
+  readonly handler: ExceptionHandler;
+  /** The framework's route template, once a framework reported it. */
+  route: string | undefined;
   /** Errors already reported, so each fires gotRequestException once. */
   reportedExceptions: unknown[] | undefined;
   finished: boolean;
+}
+
+export interface ExceptionHandler {
+  /** `ownerCannotSee`: record it even on a span another instrumentation owns. */
+  onException(record: RequestRecord, exception: unknown, ownerCannotSee: boolean): void;
+}
+
+/**
+ * What a framework adapter contributes: require hooks for modules it must
+ * patch, and subscriptions (diagnostics_channel) it opens on enable().
+ * Adapters only report errors and routes through request-reporting.ts.
+ */
+export interface FrameworkAdapter {
+  readonly name: string;
+  moduleDefinitions(): InstrumentationNodeModuleDefinition[];
+  enable?(): void;
+  disable?(): void;
 }

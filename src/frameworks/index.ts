@@ -1,0 +1,8 @@
+import type { FrameworkAdapter } from '../internal-types';
+import { connectAdapter } from './connect';
+import { expressAdapter } from './express';
+import { fastifyAdapter } from './fastify';
+import { koaAdapter } from './koa';
+
+/** Every framework whose caught errors and routes reach the request's span and signals. */
+export const FRAMEWORK_ADAPTERS: readonly FrameworkAdapter[] = [expressAdapter, connectAdapter, fastifyAdapter, koaAdapter];

@@ -1,0 +1,49 @@
+/*
+ * The public seam for frameworks: what a framework knows about a request
+ * (its route, the error it caught) reaches the request's span and signals.
+ */
+import type { IncomingMessage } from 'http';
+import { ATTR_HTTP_ROUTE } from '@opentelemetry/semantic-conventions';
+import { normalizeMethod, spanNameFor } from './attributes';
+import { requestRecords } from './request-records';
+import { describe } from './utils';
+
+/**
+ * Reports an error a framework caught for `request`: fires gotRequestException
+ * (once per error) and records it on the span. Returns false when the request
+ * is not being instrumented.
+ *
+ *     app.use((err, req, res, next) => { reportRequestException(req, err); next(err); });
+ */
+export function reportRequestException(request: IncomingMessage, exception: unknown): boolean {
+  assertRequest('reportRequestException()', request);
+  const record = requestRecords.get(request);
+  if (record === undefined) return false;
+  record.handler.onException(record, exception, true);
+  return true;
+}
+
+/**
+ * Sets `http.route` from the framework's matched template and names the span
+ * `{method} {route}`. Returns false when the request is not being instrumented.
+ *
+ *     router.use((req, res, next) => { setRoute(req, '/users/:id'); next(); });
+ */
+export function setRoute(request: IncomingMessage, template: string): boolean {
+  assertRequest('setRoute()', request);
+  if (typeof template !== 'string' || template === '') {
+    throw new TypeError(`setRoute() expects the route template to be a non-empty string, got ${describe(template)}`);
+  }
+  const record = requestRecords.get(request);
+  if (record === undefined || record.finished) return false;
+  record.route = template;
+  record.span.setAttribute(ATTR_HTTP_ROUTE, template);
+  if (record.ownsSpan) record.span.updateName(`${spanNameFor(normalizeMethod(request.method))} ${template}`);
+  return true;
+}
+
+function assertRequest(where: string, request: unknown): void {
+  if (typeof request !== 'object' || request === null || typeof (request as IncomingMessage).headers !== 'object') {
+    throw new TypeError(`${where} expects an http.IncomingMessage, got ${describe(request)}`);
+  }
+}
