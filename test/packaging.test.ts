@@ -1,0 +1,110 @@
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+
+const CJS_CONSUMER = `
+const http = require('http');
+const signals = require('otel-request-signals');
+const instrumentation = new signals.RequestSignalsInstrumentation();
+let started = 0;
+signals.requestStarted.connect(() => started++);
+const server = http.createServer((req, res) => res.end('ok'));
+server.listen(0, '127.0.0.1', () => {
+  http.get({ host: '127.0.0.1', port: server.address().port, agent: false }, res => {
+    res.resume();
+    res.on('end', () => {
+      console.log(JSON.stringify({ started, exports: Object.keys(signals).sort() }));
+      instrumentation.disable();
+      server.close();
+    });
+  });
+});
+`;
+
+const ESM_CONSUMER = `
+import { Signal, receiver, requestStarted, RequestSignalsInstrumentation } from 'otel-request-signals';
+import { createRequire } from 'module';
+const fromRequire = createRequire(import.meta.url)('otel-request-signals');
+console.log(JSON.stringify({
+  signal: typeof Signal,
+  receiver: typeof receiver,
+  instrumentation: typeof RequestSignalsInstrumentation,
+  sameInstance: fromRequire.requestStarted === requestStarted,
+}));
+`;
+
+describe('the published package', function () {
+  this.timeout(180_000);
+  let workDir: string;
+  let packed: string[];
+
+  before(() => {
+    workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'otel-request-signals-pack-'));
+    const output = execFileSync(NPM, ['pack', '--json', '--pack-destination', workDir], { cwd: ROOT, encoding: 'utf8' });
+    const [{ filename, files }] = JSON.parse(output.slice(output.indexOf('['))) as Array<{
+      filename: string;
+      files: Array<{ path: string }>;
+    }>;
+    packed = files.map(file => file.path);
+    const consumer = path.join(workDir, 'consumer');
+    fs.mkdirSync(consumer);
+    fs.writeFileSync(path.join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true }));
+    execFileSync(
+      NPM,
+      ['install', '--no-audit', '--no-fund', '--prefer-offline', path.join(workDir, filename), '@opentelemetry/api@1'],
+      { cwd: consumer, stdio: 'ignore' }
+    );
+    fs.writeFileSync(path.join(consumer, 'cjs.js'), CJS_CONSUMER);
+    fs.writeFileSync(path.join(consumer, 'esm.mjs'), ESM_CONSUMER);
+  });
+  after(() => fs.rmSync(workDir, { recursive: true, force: true }));
+
+  function run(file: string): Record<string, unknown> {
+    const output = execFileSync(process.execPath, [file], { cwd: path.join(workDir, 'consumer'), encoding: 'utf8' });
+    return JSON.parse(output) as Record<string, unknown>;
+  }
+
+  it('ships only the build output, README, LICENSE and package.json', () => {
+    const outside = packed.filter(
+      file => !['README.md', 'LICENSE', 'package.json'].includes(file) && !file.startsWith('build/src/')
+    );
+    assert.deepEqual(outside, []);
+    assert.ok(packed.includes('build/src/index.mjs') && packed.includes('build/src/index.d.ts'));
+  });
+
+  it('ships no tests, sources or maps', () => {
+    assert.deepEqual(
+      packed.filter(file => /\.map$|\.ts$(?<!\.d\.ts)|\/test\//.test(file)),
+      []
+    );
+  });
+
+  it('works from a CommonJS consumer', () => {
+    const result = run('cjs.js');
+    assert.equal(result.started, 1);
+    assert.deepEqual(result.exports, [
+      'RequestSignalsInstrumentation',
+      'Signal',
+      'gotRequestException',
+      'receiver',
+      'reportRequestException',
+      'requestFinished',
+      'requestStarted',
+      'setRoute',
+    ]);
+  });
+
+  it('works from an ESM consumer, sharing instances with require', () => {
+    assert.deepEqual(run('esm.mjs'), {
+      signal: 'function',
+      receiver: 'function',
+      instrumentation: 'function',
+      sameInstance: true,
+    });
+  });
+});
