@@ -1,0 +1,221 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as path from 'path';
+import { SpanStatusCode } from '@opentelemetry/api';
+import Router from '@koa/router';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import * as sinon from 'sinon';
+import { gotRequestException } from '../src';
+import { ClientResponse, request } from './utils/client';
+import { instrumentation, useInstrumentation } from './utils/instrumentation';
+import { record } from './utils/receivers';
+import { RunningServer, startHttpServer } from './utils/server';
+import { waitForSpans } from './utils/tracing';
+
+import type KoaApp = require('koa');
+
+type KoaClass = typeof KoaApp;
+
+const REPO = path.resolve(__dirname, '..', '..');
+
+/*
+ * The adapter's require hooks are keyed by the name 'koa', as apps install it;
+ * koa@2 is installed here as 'koa2', which no hook keyed by 'koa' would see.
+ * So the test loads a copy of koa@2 named koa, inside the repository so that
+ * koa@2's hoisted dependencies still resolve.
+ */
+function koa2UnderItsRealName(): string {
+  const copy = path.join(REPO, 'build', 'koa2-as-koa', 'node_modules', 'koa');
+  fs.rmSync(copy, { recursive: true, force: true });
+  fs.cpSync(path.join(REPO, 'node_modules', 'koa2'), copy, { recursive: true });
+  return copy;
+}
+
+const MAJORS = [
+  { label: 'Koa 3', major: 3, packageDir: () => path.dirname(require.resolve('koa/package.json')) },
+  { label: 'Koa 2', major: 2, packageDir: koa2UnderItsRealName },
+];
+
+type Setup = (app: KoaApp, router: Router) => void;
+
+const failure = new Error('route failure');
+const throwingRoute: Setup = (_app, router) => router.get('/users/:id', () => { throw failure; });
+const rejectingRoute: Setup = (_app, router) => router.get('/users/:id', async () => { throw failure; });
+const FAILING_ROUTES: Array<[string, Setup]> = [
+  ['throws', throwingRoute],
+  ['rejects', rejectingRoute],
+];
+
+function exceptionEvents(span: ReadableSpan): number {
+  return span.events.filter(event => event.name === 'exception').length;
+}
+
+function sameAnswer(response: ClientResponse) {
+  return { status: response.status, contentType: response.headers['content-type'], body: response.body };
+}
+
+for (const { label, major, packageDir } of MAJORS) {
+  describe(`${label}: errors and routes`, () => {
+    useInstrumentation();
+    let dir: string;
+    let Koa: KoaClass;
+    // Only once the instrumentation is enabled: a require hook never sees a module loaded before.
+    before(() => {
+      dir = packageDir();
+      Koa = require(dir) as KoaClass;
+    });
+    const running: RunningServer[] = [];
+    afterEach(async () => {
+      await Promise.all(running.splice(0).map(server => server.close()));
+    });
+
+    /** Middleware first, then the router's routes; Koa's own error log stays quiet unless `logs`. */
+    async function serve(setup: Setup, logs = false): Promise<number> {
+      const app = new Koa();
+      app.silent = !logs;
+      const router = new Router();
+      setup(app, router);
+      app.use(router.routes());
+      const server = await startHttpServer(app.callback());
+      running.push(server);
+      return server.port;
+    }
+
+    it(`really runs koa@${major}`, () => {
+      const { version } = require(path.join(dir, 'package.json')) as { version: string };
+      assert.equal(version.split('.')[0], String(major));
+    });
+
+    for (const [kind, setup] of FAILING_ROUTES) {
+      describe(`a route that ${kind}`, () => {
+        it('fires gotRequestException once, with that error', async () => {
+          const heard = record(gotRequestException);
+          await request(await serve(setup), { path: '/users/7' });
+          assert.deepEqual(heard.map(call => call.kwargs.exception === failure), [true]);
+        });
+
+        it("runs the receiver with the request's SERVER span active", async () => {
+          const heard = record(gotRequestException);
+          await request(await serve(setup), { path: '/users/7' });
+          const [span] = await waitForSpans(1);
+          assert.equal(heard[0].activeSpan, heard[0].kwargs.span);
+          assert.equal(heard[0].kwargs.span.spanContext().spanId, span.spanContext().spanId);
+        });
+
+        it('records the exception on the SERVER span, with status ERROR', async () => {
+          await request(await serve(setup), { path: '/users/7' });
+          const [span] = await waitForSpans(1);
+          assert.deepEqual(
+            { events: exceptionEvents(span), status: span.status },
+            { events: 1, status: { code: SpanStatusCode.ERROR, message: 'route failure' } }
+          );
+        });
+
+        it("answers with Koa's own 500, exactly as without the instrumentation", async () => {
+          const instrumented = await request(await serve(setup), { path: '/users/7' });
+          instrumentation.disable();
+          try {
+            const bare = await request(await serve(setup), { path: '/users/7' });
+            assert.deepEqual(sameAnswer(instrumented), sameAnswer(bare));
+            assert.equal(bare.status, 500);
+          } finally {
+            instrumentation.enable();
+          }
+        });
+      });
+    }
+
+    it("leaves Koa's own error log on", async () => {
+      const consoleError = sinon.stub(console, 'error');
+      try {
+        await request(await serve(throwingRoute, true), { path: '/users/7' });
+      } finally {
+        consoleError.restore();
+      }
+      assert.ok(consoleError.calledWithMatch(/route failure/), 'Koa did not log the error');
+    });
+
+    it('reports nothing for an error a try/catch middleware answers', async () => {
+      const heard = record(gotRequestException);
+      const port = await serve((app, router) => {
+        app.use(async (ctx, next) => {
+          try {
+            await next();
+          } catch {
+            ctx.status = 500;
+            ctx.body = 'handled';
+          }
+        });
+        throwingRoute(app, router);
+      });
+      const response = await request(port, { path: '/users/7' });
+      const [span] = await waitForSpans(1);
+      assert.deepEqual(
+        { body: response.body, heard: heard.length, events: exceptionEvents(span) },
+        { body: 'handled', heard: 0, events: 0 }
+      );
+    });
+
+    it('reports an error a try/catch middleware rethrows', async () => {
+      const heard = record(gotRequestException);
+      const port = await serve((app, router) => {
+        app.use(async (ctx, next) => {
+          try {
+            await next();
+          } catch (error) {
+            ctx.set('X-Seen', 'yes');
+            throw error;
+          }
+        });
+        rejectingRoute(app, router);
+      });
+      const response = await request(port, { path: '/users/7' });
+      assert.deepEqual([response.status, heard.map(call => call.kwargs.exception === failure)], [500, [true]]);
+    });
+
+    it('reports nothing for ctx.throw(404), a client error', async () => {
+      const heard = record(gotRequestException);
+      const port = await serve((_app, router) => router.get('/users/:id', ctx => ctx.throw(404, 'no such user')));
+      const response = await request(port, { path: '/users/7' });
+      assert.deepEqual([response.status, response.body, heard.length], [404, 'no such user', 0]);
+    });
+
+    it('reports an error thrown with a 5xx status', async () => {
+      const heard = record(gotRequestException);
+      const port = await serve((_app, router) => router.get('/users/:id', ctx => ctx.throw(503, 'down')));
+      const response = await request(port, { path: '/users/7' });
+      assert.deepEqual([response.status, heard.map(call => (call.kwargs.exception as Error).message)], [503, ['down']]);
+    });
+
+    it('sets http.route from @koa/router and names the span {method} {route}', async () => {
+      await request(await serve((_app, router) => router.get('/users/:id', ctx => (ctx.body = 'ok'))), {
+        path: '/users/7',
+      });
+      const [span] = await waitForSpans(1);
+      assert.deepEqual([span.name, span.attributes['http.route']], ['GET /users/:id', '/users/:id']);
+    });
+
+    it('sets the route on the span of a failing request too', async () => {
+      await request(await serve(throwingRoute), { path: '/users/7' });
+      const [span] = await waitForSpans(1);
+      assert.deepEqual([span.name, span.attributes['http.route']], ['GET /users/:id', '/users/:id']);
+    });
+
+    it("sets a prefixed router's full template", async () => {
+      const port = await serve(app => {
+        const api = new Router({ prefix: '/api' });
+        api.get('/users/:id', ctx => (ctx.body = 'ok'));
+        app.use(api.routes());
+      });
+      await request(port, { path: '/api/users/7' });
+      const [span] = await waitForSpans(1);
+      assert.equal(span.attributes['http.route'], '/api/users/:id');
+    });
+
+    it('sets no route when no route matched', async () => {
+      const response = await request(await serve(throwingRoute), { path: '/nope' });
+      const [span] = await waitForSpans(1);
+      assert.deepEqual([response.status, span.name, span.attributes['http.route']], [404, 'GET', undefined]);
+    });
+  });
+}
