@@ -1,14 +1,15 @@
 /*
- * Dispatch micro-benchmark: Signal.send / sendRobust / hasListeners against
- * EventEmitter.emit / listenerCount, with the same listener functions.
+ * Signal.send / sendRobust / hasListeners against EventEmitter.emit /
+ * listenerCount, with the same listeners.
  *
- *   npm run bench:dispatch             # full run
- *   npm run bench:dispatch -- --quick  # fewer iterations
+ *   npm run bench:dispatch [-- --quick] [--cpu-time]
  *
- * Each loop below is a separate top-level function, so its call site stays
- * monomorphic and no closure is created per iteration. Every round runs both
- * contenders of a case back to back (order flipped every round); we report
- * the median ns/op over the rounds. Results go into `sink`, printed at the end.
+ * Timed loops are top-level functions (no per-iteration closures). Everything
+ * warms up together; each round then times both contenders of a case back to
+ * back, flipping who goes first. We report the median ns/op; loop results go
+ * into `sink`, printed at the end, so no work is dead. The clock is
+ * process.hrtime; --cpu-time uses process.cpuUsage() (GC threads included),
+ * which a loaded machine inflates far less.
  */
 import { EventEmitter } from 'events';
 import { writeFileSync } from 'fs';
@@ -23,32 +24,19 @@ interface Case { name: string; ours: Loop; theirs: Loop }
 interface Result { name: string; ours: number; theirs: number }
 
 const QUICK = process.argv.includes('--quick');
+const CPU_TIME = process.argv.includes('--cpu-time');
 const ROUNDS = QUICK ? 5 : 7;
-const WARMUP_ITERATIONS = QUICK ? 50_000 : 200_000; // per contender, two passes
+const WARMUP_ITERATIONS = QUICK ? 50_000 : 200_000; // per contender and pass
 const BATCH_NS = (QUICK ? 10 : 50) * 1e6; // each timed batch lasts about this long
 const RESULTS_FILE = path.join(__dirname, '..', '..', 'bench', 'DISPATCH-RESULTS.md');
 
 const SENDER = { name: 'server' };
 const KWARGS: Kwargs = { request: {}, response: {}, span: {} };
 let calls = 0; // the listeners' trivial work
-let sink = 0; // every loop's result is folded in here and printed
+let sink = 0;
 
 function makeListeners(count: number): Listener[] {
-  return Array.from({ length: count }, () => (_sender: unknown, _kwargs: unknown) => {
-    calls++;
-  });
-}
-
-function makeSignal(listeners: Listener[]): Signal<Kwargs> {
-  const signal = new Signal<Kwargs>();
-  for (const listener of listeners) signal.connect(listener);
-  return signal;
-}
-
-function makeEmitter(listeners: Listener[]): EventEmitter {
-  const emitter = new EventEmitter();
-  for (const listener of listeners) emitter.on('event', listener);
-  return emitter;
+  return Array.from({ length: count }, () => (_sender: unknown, _kwargs: unknown) => void calls++);
 }
 
 function loopSend(signal: Signal<Kwargs>, n: number): number {
@@ -85,34 +73,41 @@ function buildCases(): Case[] {
   const cases: Case[] = [];
   for (const count of [0, 1, 10]) {
     const listeners = makeListeners(count);
-    const signal = makeSignal(listeners);
-    const emitter = makeEmitter(listeners);
+    const signal = new Signal<Kwargs>();
+    const emitter = new EventEmitter();
+    listeners.forEach(listener => signal.connect(listener));
+    listeners.forEach(listener => emitter.on('event', listener));
     const emit = (n: number) => loopEmit(emitter, n);
-    cases.push({ name: `send, ${count} receivers`, ours: n => loopSend(signal, n), theirs: emit });
-    if (count > 0) {
-      cases.push({ name: `sendRobust, ${count} receivers`, ours: n => loopSendRobust(signal, n), theirs: emit });
-    }
+    const what = `${count} receiver${count === 1 ? '' : 's'}`;
+    cases.push({ name: `send, ${what}`, ours: n => loopSend(signal, n), theirs: emit });
+    if (count > 0) cases.push({ name: `sendRobust, ${what}`, ours: n => loopSendRobust(signal, n), theirs: emit });
     if (count < 10) {
-      const ours = (n: number) => loopHasListeners(signal, n);
-      cases.push({ name: `hasListeners, ${count} receivers`, ours, theirs: n => loopListenerCount(emitter, n) });
+      const theirs = (n: number) => loopListenerCount(emitter, n);
+      cases.push({ name: `hasListeners, ${what}`, ours: n => loopHasListeners(signal, n), theirs });
     }
   }
   return cases;
 }
 
+/** Nanoseconds: wall time, or with --cpu-time this process's CPU time. */
+function now(): bigint {
+  if (!CPU_TIME) return process.hrtime.bigint();
+  const { user, system } = process.cpuUsage();
+  return BigInt(user + system) * 1000n;
+}
+
 /** Runs `loop` for `n` iterations and returns ns per iteration. */
 function time(loop: Loop, n: number): number {
-  const start = process.hrtime.bigint();
+  const start = now();
   sink += loop(n);
-  return Number(process.hrtime.bigint() - start) / n;
+  return Number(now() - start) / n;
 }
 
 function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
+  return [...values].sort((a, b) => a - b)[values.length >> 1];
 }
 
-/** Warms every contender up (two passes, so all shapes are seen) and sizes its batch. */
+/** Warms all contenders up (two passes) and sizes each one's batch to BATCH_NS. */
 function calibrate(contenders: Loop[]): number[] {
   let nsPerOp: number[] = [];
   for (let pass = 0; pass < 2; pass++) nsPerOp = contenders.map(loop => time(loop, WARMUP_ITERATIONS));
@@ -120,23 +115,22 @@ function calibrate(contenders: Loop[]): number[] {
 }
 
 function measure(cases: Case[]): Result[] {
-  const contenders = cases.flatMap(c => [c.ours, c.theirs]); // ours at 2k, theirs at 2k + 1
+  const contenders = cases.flatMap(c => [c.ours, c.theirs]); // case i: ours 2i, theirs 2i + 1
   const iterations = calibrate(contenders);
   const samples: number[][] = contenders.map(() => []);
   for (let round = 0; round < ROUNDS; round++) {
     for (let k = 0; k < contenders.length; k += 2) {
-      const order = round % 2 === 0 ? [k, k + 1] : [k + 1, k]; // flip who goes first
+      const order = round % 2 === 0 ? [k, k + 1] : [k + 1, k];
       for (const j of order) samples[j].push(time(contenders[j], iterations[j]));
     }
   }
   return cases.map((c, i) => ({ name: c.name, ours: median(samples[2 * i]), theirs: median(samples[2 * i + 1]) }));
 }
 
-function verdicts(results: Result[]): string[] {
-  const byName = (name: string) => results.find(r => r.name === name)!;
-  const idle = byName('send, 0 receivers').ours;
-  const lines = [`- \`send\` with no receivers < 10 ns: ${idle.toFixed(1)} ns, ${idle < 10 ? 'met' : 'MISSED'}`];
-  for (const r of results.filter(r => /^send.*, (1|10) /.test(r.name))) {
+function targets(results: Result[]): string[] {
+  const idle = results.find(r => r.name === 'send, 0 receivers')!.ours;
+  const lines = ['Targets:', '', `- send, 0 receivers < 10 ns: ${idle.toFixed(1)} ns, ${idle < 10 ? 'met' : 'MISSED'}`];
+  for (const r of results.filter(r => r.name.startsWith('send') && !r.name.endsWith(' 0 receivers'))) {
     const ratio = r.ours / r.theirs;
     lines.push(`- ${r.name} <= 1.2x emit: ${ratio.toFixed(2)}x, ${ratio <= 1.2 ? 'met' : 'MISSED'}`);
   }
@@ -144,25 +138,23 @@ function verdicts(results: Result[]): string[] {
 }
 
 function toMarkdown(results: Result[]): string {
-  const rows = results.map(r => {
-    const cells = [r.name, r.ours.toFixed(1), r.theirs.toFixed(1), (r.ours / r.theirs).toFixed(2)];
-    return `| ${cells.join(' | ')} |`;
-  });
+  const row = (r: Result) =>
+    `| ${r.name} | ${r.ours.toFixed(1)} | ${r.theirs.toFixed(1)} | ${(r.ours / r.theirs).toFixed(2)} |`;
   return [
     '# Signal dispatch vs EventEmitter',
     '',
     `Node ${process.version}, ${os.cpus()[0].model}, ${new Date().toISOString()}`,
-    `${QUICK ? 'quick' : 'full'} run: median of ${ROUNDS} rounds, ~${BATCH_NS / 1e6} ms per contender per round`,
+    `${QUICK ? 'Quick' : 'Full'} run, ${CPU_TIME ? 'CPU' : 'wall'} time: median of ${ROUNDS} rounds, ` +
+      `~${BATCH_NS / 1e6} ms per contender per round.`,
     '',
     '| case | ns/op | EventEmitter ns/op | ratio |',
     '| --- | ---: | ---: | ---: |',
-    ...rows,
+    ...results.map(row),
     '',
-    'EventEmitter column: `emit(\'event\', sender, kwargs)` for send cases, `listenerCount(\'event\')` for hasListeners.',
+    "EventEmitter column: `emit('event', sender, kwargs)` with the same listeners for the send cases,",
+    "`listenerCount('event')` for hasListeners. Ratio = ns/op / EventEmitter ns/op.",
     '',
-    'Targets:',
-    '',
-    ...verdicts(results),
+    ...targets(results),
     '',
   ].join('\n');
 }

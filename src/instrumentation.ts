@@ -32,6 +32,7 @@ import type { ExceptionHandler, RequestRecord } from './internal-types';
 import { StartedKwargs, exceptionKwargs, finishedKwargs } from './request-kwargs';
 import { emitObservingRejections } from './request-listeners';
 import { requestRecords } from './request-records';
+import { applyRoute } from './request-reporting';
 import { gotRequestException, requestFinished, requestStarted } from './request-signals';
 import { ServerEmitPatch } from './server-patch';
 import { ReceiverTiming } from './receiver-timing';
@@ -224,6 +225,7 @@ function exceptionMessage(exception: unknown): string {
 
 function endSpan(record: RequestRecord, aborted: boolean): void {
   const { span, response } = record;
+  adoptRouteFromMetadata(record);
   const attributes = responseAttributes(response, aborted);
   const failedBefore = record.reportedExceptions !== undefined;
   if (failedBefore) delete attributes[ATTR_ERROR_TYPE];
@@ -238,3 +240,10 @@ function endSpan(record: RequestRecord, aborted: boolean): void {
 }
 
 const ABORTED_ERROR_TYPE = 'aborted';
+
+/** A framework instrumentation (instrumentation-express, …) may have put the route in the RPC metadata. */
+function adoptRouteFromMetadata(record: RequestRecord): void {
+  if (record.route !== undefined) return;
+  const route = getRPCMetadata(record.context)?.route;
+  if (typeof route === 'string' && route !== '') applyRoute(record, route);
+}

@@ -3,8 +3,11 @@
  * (its route, the error it caught) reaches the request's span and signals.
  */
 import type { IncomingMessage } from 'http';
+import type { Context } from '@opentelemetry/api';
+import { RPCType, getRPCMetadata } from '@opentelemetry/core';
 import { ATTR_HTTP_ROUTE } from '@opentelemetry/semantic-conventions';
 import { normalizeMethod, spanNameFor } from './attributes';
+import type { RequestRecord } from './internal-types';
 import { requestRecords } from './request-records';
 import { describe } from './utils';
 
@@ -36,10 +39,23 @@ export function setRoute(request: IncomingMessage, template: string): boolean {
   }
   const record = requestRecords.get(request);
   if (record === undefined || record.finished) return false;
+  applyRoute(record, template);
+  return true;
+}
+
+/** @internal Sets the route on the record's span, also while the span is being ended. */
+export function applyRoute(record: RequestRecord, template: string): void {
+  const { request } = record;
   record.route = template;
   record.span.setAttribute(ATTR_HTTP_ROUTE, template);
   if (record.ownsSpan) record.span.updateName(`${spanNameFor(normalizeMethod(request.method))} ${template}`);
-  return true;
+  else shareRouteWithSpanOwner(record.context, template);
+}
+
+/** instrumentation-http names its span from the RPC metadata's route when the request ends. */
+function shareRouteWithSpanOwner(requestContext: Context, template: string): void {
+  const metadata = getRPCMetadata(requestContext);
+  if (metadata?.type === RPCType.HTTP) metadata.route = template;
 }
 
 function assertRequest(where: string, request: unknown): void {

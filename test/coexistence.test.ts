@@ -4,7 +4,7 @@ import * as path from 'path';
 import { FIXTURES } from './utils/server';
 
 interface Report {
-  spans: Array<{ spanId: string; path: string; fromReceiver?: string; exceptionEvents: number }>;
+  spans: Array<{ spanId: string; name: string; path: string; fromReceiver?: string; exceptionEvents: number }>;
   heard: Array<{ signal: string; spanId: string; active: boolean }>;
   listenerSpans: string[];
   outermostEmit: string;
@@ -50,6 +50,13 @@ for (const order of ['http-first', 'ours-first'] as const) {
       assert.deepEqual(
         report.listenerSpans,
         report.spans.map(span => span.spanId)
+      );
+    });
+
+    it('names the span from setRoute(), whoever owns it', () => {
+      assert.deepEqual(
+        report.spans.map(span => span.name),
+        ['GET /ok/:route', 'GET /reject/:route']
       );
     });
 

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { SpanStatusCode, trace } from '@opentelemetry/api';
+import { SpanStatusCode, context, trace } from '@opentelemetry/api';
+import { RPCType, getRPCMetadata } from '@opentelemetry/core';
 import * as http from 'http';
 import { gotRequestException, reportRequestException, setRoute } from '../src';
 import { request } from './utils/client';
@@ -92,6 +93,17 @@ describe('reportRequestException() and setRoute() for other frameworks', () => {
     await request(port, { path: '/users/42' });
     const [span] = await waitForSpans(1);
     assert.deepEqual([span.name, span.attributes['http.route']], ['GET /users/:id', '/users/:id']);
+  });
+
+  it('takes the route another instrumentation left in the RPC metadata', async () => {
+    const port = await serve((_req, res) => {
+      const metadata = getRPCMetadata(context.active());
+      if (metadata?.type === RPCType.HTTP) metadata.route = '/from-metadata/:id';
+      res.end();
+    });
+    await request(port, { path: '/from-metadata/7' });
+    const [span] = await waitForSpans(1);
+    assert.deepEqual([span.name, span.attributes['http.route']], ['GET /from-metadata/:id', '/from-metadata/:id']);
   });
 
   it('keeps the span active in the listener after setRoute', async () => {
