@@ -20,6 +20,8 @@ import {
   ATTR_USER_AGENT_ORIGINAL,
   ERROR_TYPE_VALUE_OTHER,
 } from '@opentelemetry/semantic-conventions';
+import type { ResolvedConfig } from './config';
+import { capLength, redactQuery } from './redaction';
 import { splitHostHeader, splitTarget } from './request-target';
 
 export type UrlScheme = 'http' | 'https';
@@ -48,7 +50,13 @@ export function spanNameFor(normalizedMethod: string): string {
 }
 
 /** The attributes known when the request arrives; the span starts with them so samplers see them. */
-export function requestAttributes(request: IncomingMessage, scheme: UrlScheme, method: string): Attributes {
+export function requestAttributes(
+  request: IncomingMessage,
+  scheme: UrlScheme,
+  method: string,
+  config: ResolvedConfig
+): Attributes {
+  const max = config.maxAttributeValueLength;
   const socket = request.socket;
   const { path, query } = splitTarget(request.url);
   const host = splitHostHeader(request.headers.host, scheme);
@@ -56,17 +64,18 @@ export function requestAttributes(request: IncomingMessage, scheme: UrlScheme, m
   const attributes: Attributes = {
     [ATTR_HTTP_REQUEST_METHOD]: method,
     [ATTR_URL_SCHEME]: scheme,
-    [ATTR_URL_PATH]: path,
-    [ATTR_SERVER_ADDRESS]: host?.address ?? socket?.localAddress,
+    [ATTR_URL_PATH]: capLength(path, max),
+    [ATTR_SERVER_ADDRESS]: capLength(host?.address ?? socket?.localAddress, max),
     [ATTR_SERVER_PORT]: host?.port ?? socket?.localPort,
-    [ATTR_CLIENT_ADDRESS]: forwardedClient(request) ?? peerAddress,
+    [ATTR_CLIENT_ADDRESS]: capLength(forwardedClient(request) ?? peerAddress, max),
     [ATTR_NETWORK_PEER_ADDRESS]: peerAddress,
     [ATTR_NETWORK_PEER_PORT]: socket?.remotePort,
     [ATTR_NETWORK_PROTOCOL_VERSION]: request.httpVersion,
-    [ATTR_USER_AGENT_ORIGINAL]: request.headers['user-agent'],
+    [ATTR_USER_AGENT_ORIGINAL]: capLength(request.headers['user-agent'], max),
   };
-  if (query !== undefined) attributes[ATTR_URL_QUERY] = query;
-  if (method === ERROR_TYPE_VALUE_OTHER) attributes[ATTR_HTTP_REQUEST_METHOD_ORIGINAL] = request.method;
+  if (query !== undefined) attributes[ATTR_URL_QUERY] = capLength(redactQuery(query, config.redactedQueryKeys), max);
+  if (method === ERROR_TYPE_VALUE_OTHER) attributes[ATTR_HTTP_REQUEST_METHOD_ORIGINAL] = capLength(request.method, max);
+  if (!config.requestHeaders.isEmpty) config.requestHeaders.capture(name => request.headers[name], max, attributes);
   return attributes;
 }
 
@@ -86,10 +95,14 @@ function forwardedClient(request: IncomingMessage): string | undefined {
 }
 
 /** The attributes known once the response is done; `aborted` responses keep a status only if one was sent. */
-export function responseAttributes(response: ServerResponse, aborted: boolean): Attributes {
-  if (aborted && !response.headersSent) return {};
+export function responseAttributes(response: ServerResponse, aborted: boolean, config: ResolvedConfig): Attributes {
+  const attributes: Attributes = {};
+  if (!config.responseHeaders.isEmpty) {
+    config.responseHeaders.capture(name => response.getHeader(name), config.maxAttributeValueLength, attributes);
+  }
+  if (aborted && !response.headersSent) return attributes;
   const status = response.statusCode;
-  const attributes: Attributes = { [ATTR_HTTP_RESPONSE_STATUS_CODE]: status };
+  attributes[ATTR_HTTP_RESPONSE_STATUS_CODE] = status;
   if (status >= 500) attributes[ATTR_ERROR_TYPE] = String(status);
   return attributes;
 }

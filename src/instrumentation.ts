@@ -1,51 +1,47 @@
 /*
  * RequestSignalsInstrumentation: one SERVER span per http/https request, and
  * Django's request signals fired inside it. A request's path through this
- * file: onRequest → onRequestStarted → (listeners) → onException? →
- * onResponseClose → onRequestFinished → endSpan.
+ * file: onRequest → openRecord → onRequestStarted → (listeners) →
+ * onException? → onResponseClose → onRequestFinished → endServerSpan.
  */
+import { EventEmitter } from 'events';
 import * as http from 'http';
 import * as https from 'https';
+import { Context, INVALID_SPAN_CONTEXT, ROOT_CONTEXT, Span, context, propagation, trace } from '@opentelemetry/api';
+import { RPCType, getRPCMetadata, isTracingSuppressed, setRPCMetadata, suppressTracing } from '@opentelemetry/core';
 import {
-  Context,
-  ROOT_CONTEXT,
-  Span,
-  SpanKind,
-  SpanStatusCode,
-  context,
-  propagation,
-  trace,
-} from '@opentelemetry/api';
-import { RPCType, getRPCMetadata, isTracingSuppressed, setRPCMetadata } from '@opentelemetry/core';
-import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
-import { ATTR_ERROR_TYPE } from '@opentelemetry/semantic-conventions';
-import {
-  UrlScheme,
-  errorTypeOf,
-  normalizeMethod,
-  requestAttributes,
-  responseAttributes,
-  spanNameFor,
-} from './attributes';
+  InstrumentationBase,
+  InstrumentationNodeModuleDefinition,
+  safeExecuteInTheMiddle,
+} from '@opentelemetry/instrumentation';
+import type { UrlScheme } from './attributes';
+import { resolveConfig } from './config';
 import { FRAMEWORK_ADAPTERS } from './frameworks';
-import type { ExceptionHandler, RequestRecord } from './internal-types';
+import type { ExceptionHandler, InstrumentationSettings, RequestRecord } from './internal-types';
+import { ServerMetrics } from './metrics';
+import { ReceiverTiming } from './receiver-timing';
 import { StartedKwargs, exceptionKwargs, finishedKwargs } from './request-kwargs';
 import { emitObservingRejections } from './request-listeners';
 import { requestRecords } from './request-records';
-import { applyRoute } from './request-reporting';
 import { gotRequestException, requestFinished, requestStarted } from './request-signals';
+import { endServerSpan, recordException, startServerSpan } from './server-span';
 import { ServerEmitPatch } from './server-patch';
-import { ReceiverTiming } from './receiver-timing';
 import type { RequestSignalsInstrumentationConfig } from './types';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version';
+
+type Request = http.IncomingMessage;
+type Response = http.ServerResponse;
 
 export class RequestSignalsInstrumentation
   extends InstrumentationBase<RequestSignalsInstrumentationConfig>
   implements ExceptionHandler
 {
-  // Declared, not initialised: the base constructor calls enable() before field initialisers run.
+  // Declared, not initialised: the base constructor calls setConfig(), enable()
+  // and _updateMetricInstruments() before field initialisers would run.
   private declare serverPatches: ServerEmitPatch[] | undefined;
   private declare receiverTiming: ReceiverTiming | undefined;
+  private declare settings: InstrumentationSettings;
+  private declare metrics: ServerMetrics;
 
   constructor(config: RequestSignalsInstrumentationConfig = {}) {
     super(PACKAGE_NAME, PACKAGE_VERSION, config);
@@ -59,9 +55,17 @@ export class RequestSignalsInstrumentation
     return FRAMEWORK_ADAPTERS.flatMap(adapter => adapter.moduleDefinitions());
   }
 
+  /** Validates and prepares the options; takes effect from the next request. */
   override setConfig(config: RequestSignalsInstrumentationConfig = {}): void {
+    const resolved = resolveConfig(config);
+    const receiverTiming = ReceiverTiming.fromThreshold(config.slowReceiverThresholdMs, () => this._diag);
     super.setConfig(config);
-    this.receiverTiming = ReceiverTiming.fromThreshold(config.slowReceiverThresholdMs, () => this._diag);
+    this.settings = { options: this.getConfig(), resolved };
+    this.receiverTiming = receiverTiming;
+  }
+
+  protected override _updateMetricInstruments(): void {
+    this.metrics = new ServerMetrics(this.meter);
   }
 
   override enable(): void {
@@ -98,11 +102,18 @@ export class RequestSignalsInstrumentation
     server: http.Server,
     scheme: UrlScheme,
     event: string,
-    request: http.IncomingMessage,
-    response: http.ServerResponse,
+    request: Request,
+    response: Response,
     emitBelow: (() => boolean) | undefined
   ): boolean {
-    const record = this.openRecord(server, scheme, request, response);
+    const settings = this.settings;
+    const ignored = this.isIgnored(request, settings);
+    if (ignored && !settings.resolved.signalsForIgnored) {
+      return context.with(suppressTracing(context.active()), () =>
+        emitBelow !== undefined ? emitBelow() : Reflect.apply(EventEmitter.prototype.emit, server, [event, request, response])
+      );
+    }
+    const record = this.openRecord(server, scheme, request, response, settings, ignored);
     requestRecords.set(request, record);
     response.prependListener('close', () => this.onResponseClose(record));
     context.bind(record.context, request);
@@ -112,9 +123,7 @@ export class RequestSignalsInstrumentation
       try {
         return emitBelow !== undefined
           ? emitBelow()
-          : emitObservingRejections(server, event, [request, response], error =>
-              this.onException(record, error, true)
-            );
+          : emitObservingRejections(server, event, [request, response], error => this.onException(record, error, true));
       } catch (error) {
         this.onException(record, error, false);
         throw error;
@@ -122,45 +131,53 @@ export class RequestSignalsInstrumentation
     });
   }
 
+  private isIgnored(request: Request, settings: InstrumentationSettings): boolean {
+    const isIgnored = settings.resolved.isIgnored;
+    if (isIgnored === undefined) return false;
+    return safeExecuteInTheMiddle(
+      () => isIgnored(request) === true,
+      error => error && this._diag.error('ignoreIncomingRequest threw; the request is traced', error),
+      true
+    ) === true;
+  }
+
   private openRecord(
     server: http.Server,
     scheme: UrlScheme,
-    request: http.IncomingMessage,
-    response: http.ServerResponse
+    request: Request,
+    response: Response,
+    settings: InstrumentationSettings,
+    ignored: boolean
   ): RequestRecord {
     const active = context.active();
-    const foreignSpan = foreignServerSpan(active);
-    const common = {
-      server,
-      request,
-      response,
-      scheme,
-      handler: this,
-      startTime: performance.now(),
-      route: undefined,
-      reportedExceptions: undefined,
-      finished: false,
-    };
-    if (foreignSpan !== undefined) return { ...common, span: foreignSpan, context: active, ownsSpan: false };
+    const foreignSpan = ignored ? undefined : foreignServerSpan(active);
+    const base = { server, request, response, scheme, handler: this, config: settings, ignored };
+    const fresh = { startTime: performance.now(), route: undefined, reportedExceptions: undefined, finished: false };
+    if (foreignSpan !== undefined) {
+      return { ...base, ...fresh, span: foreignSpan, context: active, ownsSpan: false, activeMetricAttributes: undefined };
+    }
+    if (ignored) {
+      const span = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+      const spanContext = trace.setSpan(suppressTracing(active), span);
+      return { ...base, ...fresh, span, context: spanContext, ownsSpan: true, activeMetricAttributes: undefined };
+    }
     const parent = isTracingSuppressed(active) ? active : propagation.extract(ROOT_CONTEXT, request.headers);
-    const span = this.startServerSpan(request, scheme, parent);
+    const started = startServerSpan(this.tracer, request, scheme, parent, settings, this.logHookError);
+    const span = started.span;
     const spanContext = setRPCMetadata(trace.setSpan(parent, span), { type: RPCType.HTTP, span });
-    return { ...common, span, context: spanContext, ownsSpan: true };
-  }
-
-  private startServerSpan(request: http.IncomingMessage, scheme: UrlScheme, parent: Context): Span {
-    const method = normalizeMethod(request.method);
-    return this.tracer.startSpan(
-      spanNameFor(method),
-      { kind: SpanKind.SERVER, attributes: requestAttributes(request, scheme, method) },
-      parent
-    );
+    const activeMetricAttributes = ServerMetrics.activeAttributes(started.attributes);
+    this.metrics.requestStarted(activeMetricAttributes);
+    const record = { ...base, ...fresh, span, context: spanContext, ownsSpan: true, activeMetricAttributes };
+    this.callRequestHook(record);
+    return record;
   }
 
   /* Fires before the listeners run, with the span active. */
   private onRequestStarted(record: RequestRecord): void {
     if (!requestStarted._mayHaveReceivers(record.server)) return;
+    const startedAt = performance.now();
     requestStarted._notifyRobust(record.server, new StartedKwargs(requestStarted, record), this.receiverTiming?.timer);
+    this.metrics.receiversRan('requestStarted', performance.now() - startedAt);
   }
 
   /*
@@ -173,6 +190,7 @@ export class RequestSignalsInstrumentation
     if (reported.includes(exception)) return;
     reported.push(exception);
     if (gotRequestException._mayHaveReceivers(record.server)) {
+      const startedAt = performance.now();
       context.with(record.context, () =>
         gotRequestException._notifyRobust(
           record.server,
@@ -180,6 +198,7 @@ export class RequestSignalsInstrumentation
           this.receiverTiming?.timer
         )
       );
+      this.metrics.receiversRan('gotRequestException', performance.now() - startedAt);
     }
     if ((record.ownsSpan || ownerCannotSee) && !record.finished) recordException(record.span, exception);
   }
@@ -188,15 +207,21 @@ export class RequestSignalsInstrumentation
   private onResponseClose(record: RequestRecord): void {
     if (record.finished) return;
     const aborted = !record.response.writableFinished;
-    this.onRequestFinished(record, aborted);
+    const durationMs = performance.now() - record.startTime;
+    this.callResponseHook(record);
+    this.onRequestFinished(record, aborted, durationMs);
     record.finished = true;
-    if (record.ownsSpan) endSpan(record, aborted);
+    if (!record.ownsSpan || record.ignored) return;
+    const endAttributes = endServerSpan(record, aborted, this.logHookError);
+    if (record.activeMetricAttributes !== undefined) {
+      this.metrics.requestEnded(record.activeMetricAttributes, endAttributes, durationMs);
+    }
   }
 
   /* Fires exactly once per request, while the span is still open. */
-  private onRequestFinished(record: RequestRecord, aborted: boolean): void {
+  private onRequestFinished(record: RequestRecord, aborted: boolean, durationMs: number): void {
     if (!requestFinished._mayHaveReceivers(record.server)) return;
-    const durationMs = performance.now() - record.startTime;
+    const startedAt = performance.now();
     context.with(record.context, () =>
       requestFinished._notifyRobust(
         record.server,
@@ -204,46 +229,40 @@ export class RequestSignalsInstrumentation
         this.receiverTiming?.timer
       )
     );
+    this.metrics.receiversRan('requestFinished', performance.now() - startedAt);
   }
+
+  private callRequestHook(record: RequestRecord): void {
+    const hook = record.config.options.requestHook;
+    if (hook === undefined) return;
+    context.with(record.context, () =>
+      safeExecuteInTheMiddle(
+        () => hook(record.span, record.request),
+        error => error && this.logHookError('requestHook', error),
+        true
+      )
+    );
+  }
+
+  private callResponseHook(record: RequestRecord): void {
+    const hook = record.config.options.responseHook;
+    if (hook === undefined || !record.ownsSpan || record.ignored) return;
+    context.with(record.context, () =>
+      safeExecuteInTheMiddle(
+        () => hook(record.span, record.response),
+        error => error && this.logHookError('responseHook', error),
+        true
+      )
+    );
+  }
+
+  private readonly logHookError = (hook: string, error: Error): void => {
+    this._diag.error(`${hook} threw; the request goes on`, error);
+  };
 }
 
 /** The SERVER span instrumentation-http (or any instrumentation using RPC metadata) opened for this request. */
 function foreignServerSpan(active: Context): Span | undefined {
   const metadata = getRPCMetadata(active);
   return metadata?.type === RPCType.HTTP ? metadata.span : undefined;
-}
-
-function recordException(span: Span, exception: unknown): void {
-  span.recordException(exception instanceof Error || typeof exception === 'string' ? exception : String(exception));
-  span.setStatus({ code: SpanStatusCode.ERROR, message: exceptionMessage(exception) });
-  span.setAttribute(ATTR_ERROR_TYPE, errorTypeOf(exception));
-}
-
-function exceptionMessage(exception: unknown): string {
-  return exception instanceof Error ? exception.message : String(exception);
-}
-
-function endSpan(record: RequestRecord, aborted: boolean): void {
-  const { span, response } = record;
-  adoptRouteFromMetadata(record);
-  const attributes = responseAttributes(response, aborted);
-  const failedBefore = record.reportedExceptions !== undefined;
-  if (failedBefore) delete attributes[ATTR_ERROR_TYPE];
-  span.setAttributes(attributes);
-  if (!failedBefore && aborted) {
-    span.setStatus({ code: SpanStatusCode.ERROR, message: 'the client closed the connection before the response finished' });
-    span.setAttribute(ATTR_ERROR_TYPE, ABORTED_ERROR_TYPE);
-  } else if (!failedBefore && response.statusCode >= 500) {
-    span.setStatus({ code: SpanStatusCode.ERROR });
-  }
-  span.end();
-}
-
-const ABORTED_ERROR_TYPE = 'aborted';
-
-/** A framework instrumentation (instrumentation-express, …) may have put the route in the RPC metadata. */
-function adoptRouteFromMetadata(record: RequestRecord): void {
-  if (record.route !== undefined) return;
-  const route = getRPCMetadata(record.context)?.route;
-  if (typeof route === 'string' && route !== '') applyRoute(record, route);
 }

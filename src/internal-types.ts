@@ -1,7 +1,9 @@
 import type { InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
-import type { Context, Span } from '@opentelemetry/api';
+import type { Attributes, Context, Span } from '@opentelemetry/api';
 import type { IncomingMessage, Server, ServerResponse } from 'http';
 import type { UrlScheme } from './attributes';
+import type { ResolvedConfig } from './config';
+import type { RequestSignalsInstrumentationConfig } from './types';
 
 /**
  * One request's state, from the first event to requestFinished. Kept in a
@@ -17,6 +19,12 @@ export interface RequestRecord {
   readonly context: Context;
   /** False when another instrumentation (instrumentation-http) started the span and will end it. */
   readonly ownsSpan: boolean;
+  /** Matched ignoreIncomingRequest: a non-recording span, tracing suppressed, no metrics. */
+  readonly ignored: boolean;
+  /** The configuration in force when the request arrived. */
+  readonly config: InstrumentationSettings;
+  /** http.server.active_requests' attributes, when this request counts in the metrics. */
+  readonly activeMetricAttributes: Attributes | undefined;
   readonly startTime: number;
   /** The instrumentation that opened the record; errors reported later go through it. */
   readonly handler: ExceptionHandler;
@@ -42,4 +50,10 @@ export interface FrameworkAdapter {
   moduleDefinitions(): InstrumentationNodeModuleDefinition[];
   enable?(): void;
   disable?(): void;
+}
+
+/** The user's options and what resolveConfig() prepared from them, taken together per request. */
+export interface InstrumentationSettings {
+  readonly options: RequestSignalsInstrumentationConfig;
+  readonly resolved: ResolvedConfig;
 }

@@ -1,0 +1,96 @@
+/*
+ * The configuration, validated and prepared once per setConfig(), so that
+ * each request reads ready-made values. Bad input is a TypeError naming it.
+ */
+import type { IncomingMessage } from 'http';
+import { HeaderCapture, headerListFromEnv } from './header-capture';
+import { DEFAULT_REDACTED_QUERY_PARAMS } from './redaction';
+import { splitTarget } from './request-target';
+import type { IgnoreMatcher, RequestSignalsInstrumentationConfig } from './types';
+import { describe } from './utils';
+
+export const DEFAULT_MAX_ATTRIBUTE_VALUE_LENGTH = 4096;
+
+export interface ResolvedConfig {
+  readonly isIgnored: ((request: IncomingMessage) => boolean) | undefined;
+  readonly signalsForIgnored: boolean;
+  readonly redactedQueryKeys: ReadonlySet<string>;
+  readonly requestHeaders: HeaderCapture;
+  readonly responseHeaders: HeaderCapture;
+  readonly maxAttributeValueLength: number;
+}
+
+export function resolveConfig(config: RequestSignalsInstrumentationConfig, env = process.env): ResolvedConfig {
+  for (const hook of ['startIncomingSpanHook', 'requestHook', 'responseHook', 'spanNameHook'] as const) {
+    assertOptional(config[hook], 'function', hook);
+  }
+  assertOptional(config.signalsForIgnored, 'boolean', 'signalsForIgnored');
+  const allowed = new Set(lowerCaseList(config.allowSensitiveHeaders, 'allowSensitiveHeaders'));
+  const headers = config.headersToSpanAttributes;
+  if (headers !== undefined && (typeof headers !== 'object' || headers === null)) {
+    throw new TypeError(`headersToSpanAttributes must be an object { request?, response? }, got ${describe(headers)}`);
+  }
+  return {
+    isIgnored: ignoreMatcher(config.ignoreIncomingRequest),
+    signalsForIgnored: config.signalsForIgnored ?? true,
+    redactedQueryKeys: new Set(
+      lowerCaseList(config.redactedQueryParams ?? DEFAULT_REDACTED_QUERY_PARAMS, 'redactedQueryParams')
+    ),
+    requestHeaders: HeaderCapture.forRequests(
+      [
+        ...stringList(headers?.request, 'headersToSpanAttributes.request'),
+        ...headerListFromEnv(env.OTEL_INSTRUMENTATION_HTTP_CAPTURE_HEADERS_SERVER_REQUEST),
+      ],
+      allowed
+    ),
+    responseHeaders: HeaderCapture.forResponses(
+      [
+        ...stringList(headers?.response, 'headersToSpanAttributes.response'),
+        ...headerListFromEnv(env.OTEL_INSTRUMENTATION_HTTP_CAPTURE_HEADERS_SERVER_RESPONSE),
+      ],
+      allowed
+    ),
+    maxAttributeValueLength: positiveInteger(config.maxAttributeValueLength, 'maxAttributeValueLength'),
+  };
+}
+
+function ignoreMatcher(option: IgnoreMatcher | IgnoreMatcher[] | undefined): ResolvedConfig['isIgnored'] {
+  if (option === undefined) return undefined;
+  const matchers = (Array.isArray(option) ? option : [option]).map(toPredicate);
+  return request => matchers.some(matches => matches(request));
+}
+
+function toPredicate(matcher: unknown, index: number): (request: IncomingMessage) => boolean {
+  if (typeof matcher === 'function') return matcher as (request: IncomingMessage) => boolean;
+  if (typeof matcher === 'string') return request => splitTarget(request.url).path === matcher;
+  if (matcher instanceof RegExp) return request => matcher.test(splitTarget(request.url).path);
+  throw new TypeError(
+    `ignoreIncomingRequest expects a function, a path string or a RegExp, got ${describe(matcher)} at position ${index}`
+  );
+}
+
+function assertOptional(value: unknown, type: 'function' | 'boolean', name: string): void {
+  if (value !== undefined && typeof value !== type) {
+    throw new TypeError(`${name} must be a ${type}, got ${describe(value)}`);
+  }
+}
+
+function stringList(value: unknown, name: string): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || value.some(item => typeof item !== 'string')) {
+    throw new TypeError(`${name} must be an array of strings, got ${describe(value)}`);
+  }
+  return value as string[];
+}
+
+function lowerCaseList(value: unknown, name: string): string[] {
+  return stringList(value, name).map(item => item.toLowerCase());
+}
+
+function positiveInteger(value: unknown, name: string): number {
+  if (value === undefined) return DEFAULT_MAX_ATTRIBUTE_VALUE_LENGTH;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw new TypeError(`${name} must be a positive integer, got ${describe(value)}`);
+  }
+  return value;
+}

@@ -1,0 +1,72 @@
+/*
+ * The instrumentation's metrics. Instruments are created from the current
+ * meter, so a MeterProvider set later (NodeSDK, setMeterProvider) is used.
+ */
+import type { Attributes, Histogram, Meter, UpDownCounter } from '@opentelemetry/api';
+import {
+  ATTR_ERROR_TYPE,
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+  ATTR_HTTP_ROUTE,
+  ATTR_NETWORK_PROTOCOL_VERSION,
+  ATTR_URL_SCHEME,
+  METRIC_HTTP_SERVER_REQUEST_DURATION,
+} from '@opentelemetry/semantic-conventions';
+
+/** The semantic conventions' advice for http.server.request.duration, in seconds. */
+const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
+const RECEIVER_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
+
+export const METRIC_HTTP_SERVER_ACTIVE_REQUESTS = 'http.server.active_requests';
+export const METRIC_RECEIVER_DURATION = 'request_signals.receiver.duration';
+export const ATTR_SIGNAL_NAME = 'request_signals.signal';
+
+export class ServerMetrics {
+  private readonly requestDuration: Histogram;
+  private readonly activeRequests: UpDownCounter;
+  private readonly receiverDuration: Histogram;
+
+  constructor(meter: Meter) {
+    this.requestDuration = meter.createHistogram(METRIC_HTTP_SERVER_REQUEST_DURATION, {
+      description: 'Duration of HTTP server requests.',
+      unit: 's',
+      advice: { explicitBucketBoundaries: DURATION_BUCKETS },
+    });
+    this.activeRequests = meter.createUpDownCounter(METRIC_HTTP_SERVER_ACTIVE_REQUESTS, {
+      description: 'Number of active HTTP server requests.',
+      unit: '{request}',
+    });
+    this.receiverDuration = meter.createHistogram(METRIC_RECEIVER_DURATION, {
+      description: 'Time the receivers of one request signal took for one request.',
+      unit: 's',
+      advice: { explicitBucketBoundaries: RECEIVER_BUCKETS },
+    });
+  }
+
+  /** Attributes of active_requests: what is known at the start, and the same at the end. */
+  static activeAttributes(spanAttributes: Attributes): Attributes {
+    return {
+      [ATTR_HTTP_REQUEST_METHOD]: spanAttributes[ATTR_HTTP_REQUEST_METHOD],
+      [ATTR_URL_SCHEME]: spanAttributes[ATTR_URL_SCHEME],
+    };
+  }
+
+  requestStarted(activeAttributes: Attributes): void {
+    this.activeRequests.add(1, activeAttributes);
+  }
+
+  requestEnded(activeAttributes: Attributes, spanAttributes: Attributes, durationMs: number): void {
+    this.activeRequests.add(-1, activeAttributes);
+    this.requestDuration.record(durationMs / 1000, {
+      ...activeAttributes,
+      [ATTR_NETWORK_PROTOCOL_VERSION]: spanAttributes[ATTR_NETWORK_PROTOCOL_VERSION],
+      [ATTR_HTTP_RESPONSE_STATUS_CODE]: spanAttributes[ATTR_HTTP_RESPONSE_STATUS_CODE],
+      [ATTR_HTTP_ROUTE]: spanAttributes[ATTR_HTTP_ROUTE],
+      [ATTR_ERROR_TYPE]: spanAttributes[ATTR_ERROR_TYPE],
+    });
+  }
+
+  receiversRan(signalName: string, durationMs: number): void {
+    this.receiverDuration.record(durationMs / 1000, { [ATTR_SIGNAL_NAME]: signalName });
+  }
+}

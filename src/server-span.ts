@@ -1,0 +1,99 @@
+/*
+ * The SERVER span we own: started with the request's attributes (so samplers
+ * see them), ended with the response's, per the stable HTTP conventions.
+ */
+import { Attributes, Context, Span, SpanKind, SpanStatusCode, Tracer } from '@opentelemetry/api';
+import { getRPCMetadata } from '@opentelemetry/core';
+import { safeExecuteInTheMiddle } from '@opentelemetry/instrumentation';
+import { ATTR_ERROR_TYPE, ATTR_HTTP_ROUTE } from '@opentelemetry/semantic-conventions';
+import type { IncomingMessage } from 'http';
+import {
+  UrlScheme,
+  errorTypeOf,
+  normalizeMethod,
+  requestAttributes,
+  responseAttributes,
+  spanNameFor,
+} from './attributes';
+import type { InstrumentationSettings, RequestRecord } from './internal-types';
+import { applyRoute } from './request-reporting';
+
+const ABORTED_ERROR_TYPE = 'aborted';
+const ABORTED_DESCRIPTION = 'the client closed the connection before the response finished';
+
+export interface StartedSpan {
+  span: Span;
+  attributes: Attributes;
+}
+
+type HookErrorLogger = (hook: string, error: Error) => void;
+
+export function startServerSpan(
+  tracer: Tracer,
+  request: IncomingMessage,
+  scheme: UrlScheme,
+  parent: Context,
+  settings: InstrumentationSettings,
+  logHookError: HookErrorLogger
+): StartedSpan {
+  const method = normalizeMethod(request.method);
+  const attributes = requestAttributes(request, scheme, method, settings.resolved);
+  const startHook = settings.options.startIncomingSpanHook;
+  if (startHook !== undefined) {
+    const extra = safeExecuteInTheMiddle(
+      () => startHook(request),
+      error => error && logHookError('startIncomingSpanHook', error),
+      true
+    );
+    if (typeof extra === 'object' && extra !== null) Object.assign(attributes, extra);
+  }
+  const span = tracer.startSpan(spanNameFor(method), { kind: SpanKind.SERVER, attributes }, parent);
+  return { span, attributes };
+}
+
+export function recordException(span: Span, exception: unknown): void {
+  span.recordException(exception instanceof Error || typeof exception === 'string' ? exception : String(exception));
+  span.setStatus({
+    code: SpanStatusCode.ERROR,
+    message: exception instanceof Error ? exception.message : String(exception),
+  });
+  span.setAttribute(ATTR_ERROR_TYPE, errorTypeOf(exception));
+}
+
+/** Ends the span; returns the attributes the response added (for the duration metric). */
+export function endServerSpan(record: RequestRecord, aborted: boolean, logHookError: HookErrorLogger): Attributes {
+  const { span, response } = record;
+  adoptRouteFromMetadata(record);
+  const attributes = responseAttributes(response, aborted, record.config.resolved);
+  const failedBefore = record.reportedExceptions !== undefined;
+  if (failedBefore) attributes[ATTR_ERROR_TYPE] = errorTypeOf(record.reportedExceptions?.[0]);
+  else if (aborted) attributes[ATTR_ERROR_TYPE] = ABORTED_ERROR_TYPE;
+  span.setAttributes(attributes);
+  if (!failedBefore && aborted) span.setStatus({ code: SpanStatusCode.ERROR, message: ABORTED_DESCRIPTION });
+  else if (!failedBefore && response.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+  nameByHook(record, logHookError);
+  span.end();
+  if (record.route !== undefined) attributes[ATTR_HTTP_ROUTE] = record.route;
+  return attributes;
+}
+
+/** A framework instrumentation (instrumentation-express, …) may have put the route in the RPC metadata. */
+function adoptRouteFromMetadata(record: RequestRecord): void {
+  if (record.route !== undefined) return;
+  const route = getRPCMetadata(record.context)?.route;
+  if (typeof route === 'string' && route !== '') applyRoute(record, route);
+}
+
+function nameByHook(record: RequestRecord, logHookError: HookErrorLogger): void {
+  const hook = record.config.options.spanNameHook;
+  if (hook === undefined) return;
+  const { request, response, route } = record;
+  const method = spanNameFor(normalizeMethod(request.method));
+  const defaultName = route === undefined ? method : `${method} ${route}`;
+  const name = safeExecuteInTheMiddle(
+    () => hook({ request, response, route, defaultName }),
+    error => error && logHookError('spanNameHook', error),
+    true
+  );
+  if (typeof name === 'string' && name !== '') record.span.updateName(name);
+}
