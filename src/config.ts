@@ -27,7 +27,7 @@ export function resolveConfig(config: RequestSignalsInstrumentationConfig, env =
   assertOptional(config.signalsForIgnored, 'boolean', 'signalsForIgnored');
   const allowed = new Set(lowerCaseList(config.allowSensitiveHeaders, 'allowSensitiveHeaders'));
   const headers = config.headersToSpanAttributes;
-  if (headers !== undefined && (typeof headers !== 'object' || headers === null)) {
+  if (headers !== undefined && (typeof headers !== 'object' || headers === null || Array.isArray(headers))) {
     throw new TypeError(`headersToSpanAttributes must be an object { request?, response? }, got ${describe(headers)}`);
   }
   return {
