@@ -26,6 +26,7 @@ import { requestRecords } from './request-records';
 import { gotRequestException, requestFinished, requestStarted } from './request-signals';
 import { endServerSpan, recordException, startServerSpan } from './server-span';
 import { ServerEmitPatch } from './server-patch';
+import type { ReceiverKwargs, Signal } from './signal';
 import type { RequestSignalsInstrumentationConfig } from './types';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version';
 
@@ -154,20 +155,20 @@ export class RequestSignalsInstrumentation
     const base = { server, request, response, scheme, handler: this, config: settings, ignored };
     const fresh = { startTime: performance.now(), route: undefined, reportedExceptions: undefined, finished: false };
     if (foreignSpan !== undefined) {
-      return { ...base, ...fresh, span: foreignSpan, context: active, ownsSpan: false, activeMetricAttributes: undefined };
+      return { ...base, ...fresh, span: foreignSpan, context: active, ownsSpan: false, metricAttributes: undefined };
     }
     if (ignored) {
       const span = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
       const spanContext = trace.setSpan(suppressTracing(active), span);
-      return { ...base, ...fresh, span, context: spanContext, ownsSpan: true, activeMetricAttributes: undefined };
+      return { ...base, ...fresh, span, context: spanContext, ownsSpan: true, metricAttributes: undefined };
     }
     const parent = isTracingSuppressed(active) ? active : propagation.extract(ROOT_CONTEXT, request.headers);
     const started = startServerSpan(this.tracer, request, scheme, parent, settings, this.logHookError);
     const span = started.span;
     const spanContext = setRPCMetadata(trace.setSpan(parent, span), { type: RPCType.HTTP, span });
-    const activeMetricAttributes = ServerMetrics.activeAttributes(started.attributes);
-    this.metrics.requestStarted(activeMetricAttributes);
-    const record = { ...base, ...fresh, span, context: spanContext, ownsSpan: true, activeMetricAttributes };
+    const metricAttributes = ServerMetrics.startAttributes(started.attributes);
+    this.metrics.requestStarted(metricAttributes);
+    const record = { ...base, ...fresh, span, context: spanContext, ownsSpan: true, metricAttributes };
     this.callRequestHook(record);
     return record;
   }
@@ -175,9 +176,18 @@ export class RequestSignalsInstrumentation
   /* Fires before the listeners run, with the span active. */
   private onRequestStarted(record: RequestRecord): void {
     if (!requestStarted._mayHaveReceivers(record.server)) return;
+    this.dispatch(record, requestStarted, new StartedKwargs(requestStarted, record));
+  }
+
+  /** Runs a signal's receivers robustly, timing them for the slow-receiver warning and the metric. */
+  private dispatch<K extends object>(
+    record: RequestRecord,
+    signal: Signal<K, http.Server>,
+    kwargs: ReceiverKwargs<K, http.Server>
+  ): void {
     const startedAt = performance.now();
-    requestStarted._notifyRobust(record.server, new StartedKwargs(requestStarted, record), this.receiverTiming?.timer);
-    this.metrics.receiversRan('requestStarted', performance.now() - startedAt);
+    signal._notifyRobust(record.server, kwargs, this.receiverTiming?.timer);
+    if (!record.ignored) this.metrics.receiversRan(SIGNAL_NAMES.get(signal) ?? 'unknown', performance.now() - startedAt);
   }
 
   /*
@@ -190,15 +200,8 @@ export class RequestSignalsInstrumentation
     if (reported.includes(exception)) return;
     reported.push(exception);
     if (gotRequestException._mayHaveReceivers(record.server)) {
-      const startedAt = performance.now();
-      context.with(record.context, () =>
-        gotRequestException._notifyRobust(
-          record.server,
-          exceptionKwargs(gotRequestException, record, exception),
-          this.receiverTiming?.timer
-        )
-      );
-      this.metrics.receiversRan('gotRequestException', performance.now() - startedAt);
+      const kwargs = exceptionKwargs(gotRequestException, record, exception);
+      context.with(record.context, () => this.dispatch(record, gotRequestException, kwargs));
     }
     if ((record.ownsSpan || ownerCannotSee) && !record.finished) recordException(record.span, exception);
   }
@@ -213,23 +216,14 @@ export class RequestSignalsInstrumentation
     record.finished = true;
     if (!record.ownsSpan || record.ignored) return;
     const endAttributes = endServerSpan(record, aborted, this.logHookError);
-    if (record.activeMetricAttributes !== undefined) {
-      this.metrics.requestEnded(record.activeMetricAttributes, endAttributes, durationMs);
-    }
+    if (record.metricAttributes !== undefined) this.metrics.requestEnded(record.metricAttributes, endAttributes, durationMs);
   }
 
   /* Fires exactly once per request, while the span is still open. */
   private onRequestFinished(record: RequestRecord, aborted: boolean, durationMs: number): void {
     if (!requestFinished._mayHaveReceivers(record.server)) return;
-    const startedAt = performance.now();
-    context.with(record.context, () =>
-      requestFinished._notifyRobust(
-        record.server,
-        finishedKwargs(requestFinished, record, aborted, durationMs),
-        this.receiverTiming?.timer
-      )
-    );
-    this.metrics.receiversRan('requestFinished', performance.now() - startedAt);
+    const kwargs = finishedKwargs(requestFinished, record, aborted, durationMs);
+    context.with(record.context, () => this.dispatch(record, requestFinished, kwargs));
   }
 
   private callRequestHook(record: RequestRecord): void {
@@ -260,6 +254,12 @@ export class RequestSignalsInstrumentation
     this._diag.error(`${hook} threw; the request goes on`, error);
   };
 }
+
+const SIGNAL_NAMES = new Map<object, string>([
+  [requestStarted, 'requestStarted'],
+  [requestFinished, 'requestFinished'],
+  [gotRequestException, 'gotRequestException'],
+]);
 
 /** The SERVER span instrumentation-http (or any instrumentation using RPC metadata) opened for this request. */
 function foreignServerSpan(active: Context): Span | undefined {

@@ -1,8 +1,9 @@
 import type { InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
-import type { Attributes, Context, Span } from '@opentelemetry/api';
+import type { Context, Span } from '@opentelemetry/api';
 import type { IncomingMessage, Server, ServerResponse } from 'http';
 import type { UrlScheme } from './attributes';
 import type { ResolvedConfig } from './config';
+import type { RequestMetricAttributes } from './metrics';
 import type { RequestSignalsInstrumentationConfig } from './types';
 
 /**
@@ -23,8 +24,8 @@ export interface RequestRecord {
   readonly ignored: boolean;
   /** The configuration in force when the request arrived. */
   readonly config: InstrumentationSettings;
-  /** http.server.active_requests' attributes, when this request counts in the metrics. */
-  readonly activeMetricAttributes: Attributes | undefined;
+  /** What the metrics need from the start, when this request counts in the metrics. */
+  readonly metricAttributes: RequestMetricAttributes | undefined;
   readonly startTime: number;
   /** The instrumentation that opened the record; errors reported later go through it. */
   readonly handler: ExceptionHandler;

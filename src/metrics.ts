@@ -2,7 +2,7 @@
  * The instrumentation's metrics. Instruments are created from the current
  * meter, so a MeterProvider set later (NodeSDK, setMeterProvider) is used.
  */
-import type { Attributes, Histogram, Meter, UpDownCounter } from '@opentelemetry/api';
+import type { AttributeValue, Attributes, Histogram, Meter, UpDownCounter } from '@opentelemetry/api';
 import {
   ATTR_ERROR_TYPE,
   ATTR_HTTP_REQUEST_METHOD,
@@ -20,6 +20,16 @@ const RECEIVER_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0
 export const METRIC_HTTP_SERVER_ACTIVE_REQUESTS = 'http.server.active_requests';
 export const METRIC_RECEIVER_DURATION = 'request_signals.receiver.duration';
 export const ATTR_SIGNAL_NAME = 'request_signals.signal';
+
+export interface RequestMetricAttributes {
+  /** http.server.active_requests' attributes: the same at the start and the end. */
+  active: Attributes;
+  protocolVersion: AttributeValue | undefined;
+}
+
+function addDefined(attributes: Attributes, key: string, value: AttributeValue | undefined): void {
+  if (value !== undefined) attributes[key] = value;
+}
 
 export class ServerMetrics {
   private readonly requestDuration: Histogram;
@@ -43,27 +53,29 @@ export class ServerMetrics {
     });
   }
 
-  /** Attributes of active_requests: what is known at the start, and the same at the end. */
-  static activeAttributes(spanAttributes: Attributes): Attributes {
+  /** What the metrics need of the span's start attributes, kept on the request's record. */
+  static startAttributes(spanAttributes: Attributes): RequestMetricAttributes {
     return {
-      [ATTR_HTTP_REQUEST_METHOD]: spanAttributes[ATTR_HTTP_REQUEST_METHOD],
-      [ATTR_URL_SCHEME]: spanAttributes[ATTR_URL_SCHEME],
+      active: {
+        [ATTR_HTTP_REQUEST_METHOD]: spanAttributes[ATTR_HTTP_REQUEST_METHOD],
+        [ATTR_URL_SCHEME]: spanAttributes[ATTR_URL_SCHEME],
+      },
+      protocolVersion: spanAttributes[ATTR_NETWORK_PROTOCOL_VERSION],
     };
   }
 
-  requestStarted(activeAttributes: Attributes): void {
-    this.activeRequests.add(1, activeAttributes);
+  requestStarted(start: RequestMetricAttributes): void {
+    this.activeRequests.add(1, start.active);
   }
 
-  requestEnded(activeAttributes: Attributes, spanAttributes: Attributes, durationMs: number): void {
-    this.activeRequests.add(-1, activeAttributes);
-    this.requestDuration.record(durationMs / 1000, {
-      ...activeAttributes,
-      [ATTR_NETWORK_PROTOCOL_VERSION]: spanAttributes[ATTR_NETWORK_PROTOCOL_VERSION],
-      [ATTR_HTTP_RESPONSE_STATUS_CODE]: spanAttributes[ATTR_HTTP_RESPONSE_STATUS_CODE],
-      [ATTR_HTTP_ROUTE]: spanAttributes[ATTR_HTTP_ROUTE],
-      [ATTR_ERROR_TYPE]: spanAttributes[ATTR_ERROR_TYPE],
-    });
+  requestEnded(start: RequestMetricAttributes, endAttributes: Attributes, durationMs: number): void {
+    this.activeRequests.add(-1, start.active);
+    const attributes: Attributes = { ...start.active };
+    addDefined(attributes, ATTR_NETWORK_PROTOCOL_VERSION, start.protocolVersion);
+    for (const key of [ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_HTTP_ROUTE, ATTR_ERROR_TYPE]) {
+      addDefined(attributes, key, endAttributes[key]);
+    }
+    this.requestDuration.record(durationMs / 1000, attributes);
   }
 
   receiversRan(signalName: string, durationMs: number): void {
