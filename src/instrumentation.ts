@@ -18,7 +18,7 @@ import type { UrlScheme } from './attributes';
 import { resolveConfig } from './config';
 import { FRAMEWORK_ADAPTERS } from './frameworks';
 import type { ExceptionHandler, InstrumentationSettings, RequestRecord } from './internal-types';
-import { ServerMetrics } from './metrics';
+import { RequestMetricAttributes, ServerMetrics } from './metrics';
 import { ReceiverTiming } from './receiver-timing';
 import { StartedKwargs, exceptionKwargs, finishedKwargs } from './request-kwargs';
 import { emitObservingRejections } from './request-listeners';
@@ -152,24 +152,42 @@ export class RequestSignalsInstrumentation
   ): RequestRecord {
     const active = context.active();
     const foreignSpan = ignored ? undefined : foreignServerSpan(active);
-    const base = { server, request, response, scheme, handler: this, config: settings, ignored };
-    const fresh = { startTime: performance.now(), route: undefined, reportedExceptions: undefined, finished: false };
+    let span: Span;
+    let spanContext: Context;
+    let metricAttributes: RequestMetricAttributes | undefined;
     if (foreignSpan !== undefined) {
-      return { ...base, ...fresh, span: foreignSpan, context: active, ownsSpan: false, metricAttributes: undefined };
+      span = foreignSpan;
+      spanContext = active;
+    } else if (ignored) {
+      span = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+      spanContext = trace.setSpan(suppressTracing(active), span);
+    } else {
+      const parent = isTracingSuppressed(active) ? active : propagation.extract(ROOT_CONTEXT, request.headers);
+      const started = startServerSpan(this.tracer, request, scheme, parent, settings, this.logHookError);
+      span = started.span;
+      spanContext = setRPCMetadata(trace.setSpan(parent, span), { type: RPCType.HTTP, span });
+      metricAttributes = ServerMetrics.startAttributes(started.attributes);
+      this.metrics.requestStarted(metricAttributes);
     }
-    if (ignored) {
-      const span = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
-      const spanContext = trace.setSpan(suppressTracing(active), span);
-      return { ...base, ...fresh, span, context: spanContext, ownsSpan: true, metricAttributes: undefined };
-    }
-    const parent = isTracingSuppressed(active) ? active : propagation.extract(ROOT_CONTEXT, request.headers);
-    const started = startServerSpan(this.tracer, request, scheme, parent, settings, this.logHookError);
-    const span = started.span;
-    const spanContext = setRPCMetadata(trace.setSpan(parent, span), { type: RPCType.HTTP, span });
-    const metricAttributes = ServerMetrics.startAttributes(started.attributes);
-    this.metrics.requestStarted(metricAttributes);
-    const record = { ...base, ...fresh, span, context: spanContext, ownsSpan: true, metricAttributes };
-    this.callRequestHook(record);
+    // One literal with every field, in one order: records share a hidden class.
+    const record: RequestRecord = {
+      server,
+      request,
+      response,
+      scheme,
+      span,
+      context: spanContext,
+      ownsSpan: foreignSpan === undefined,
+      ignored,
+      config: settings,
+      metricAttributes,
+      handler: this,
+      startTime: performance.now(),
+      route: undefined,
+      reportedExceptions: undefined,
+      finished: false,
+    };
+    if (metricAttributes !== undefined) this.callRequestHook(record);
     return record;
   }
 

@@ -70,7 +70,10 @@ export class ServerMetrics {
 
   requestEnded(start: RequestMetricAttributes, endAttributes: Attributes, durationMs: number): void {
     this.activeRequests.add(-1, start.active);
-    const attributes: Attributes = { ...start.active };
+    const attributes: Attributes = {
+      [ATTR_HTTP_REQUEST_METHOD]: start.active[ATTR_HTTP_REQUEST_METHOD],
+      [ATTR_URL_SCHEME]: start.active[ATTR_URL_SCHEME],
+    };
     addDefined(attributes, ATTR_NETWORK_PROTOCOL_VERSION, start.protocolVersion);
     for (const key of [ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_HTTP_ROUTE, ATTR_ERROR_TYPE]) {
       addDefined(attributes, key, endAttributes[key]);
