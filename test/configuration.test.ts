@@ -1,33 +1,23 @@
 import * as assert from 'node:assert/strict';
-import { SpanKind, trace } from '@opentelemetry/api';
+import { SpanKind, context, trace } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
-import { context } from '@opentelemetry/api';
 import * as http from 'http';
 import { RequestSignalsInstrumentation, requestFinished, requestStarted } from '../src';
 import type { RequestSignalsInstrumentationConfig } from '../src';
 import { request } from './utils/client';
-import { instrumentation } from './utils/instrumentation';
-import { disconnectAll, record } from './utils/receivers';
-import { RunningServer, startHttpServer } from './utils/server';
-import { exporter, registerTracing, waitForSpans } from './utils/tracing';
+import { instrumentation, useConfigurableInstrumentation } from './utils/instrumentation';
+import { record } from './utils/receivers';
+import { useServer } from './utils/server';
+import { exporter, waitForSpans } from './utils/tracing';
 
 describe('configuration', () => {
-  let running: RunningServer | undefined;
-  before(() => registerTracing());
-  afterEach(async () => {
-    instrumentation.setConfig({ enabled: false });
-    instrumentation.disable();
-    disconnectAll();
-    await running?.close();
-    running = undefined;
-    exporter.reset();
-  });
+  useConfigurableInstrumentation();
+  const startServer = useServer();
 
   async function serveWith(config: RequestSignalsInstrumentationConfig, listener?: http.RequestListener): Promise<number> {
     instrumentation.setConfig(config);
     instrumentation.enable();
-    running = await startHttpServer(listener ?? ((_req, res) => res.end('ok')));
-    return running.port;
+    return (await startServer(listener ?? ((_req, res) => res.end('ok')))).port;
   }
 
   const settle = () => new Promise(resolve => setTimeout(resolve, 30));

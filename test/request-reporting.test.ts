@@ -6,20 +6,15 @@ import { gotRequestException, reportRequestException, setRoute } from '../src';
 import { request } from './utils/client';
 import { useInstrumentation } from './utils/instrumentation';
 import { record } from './utils/receivers';
-import { RunningServer, startHttpServer } from './utils/server';
+import { useServer } from './utils/server';
 import { waitForSpans } from './utils/tracing';
 
 describe('reportRequestException() and setRoute() for other frameworks', () => {
   useInstrumentation();
-  let running: RunningServer | undefined;
-  afterEach(async () => {
-    await running?.close();
-    running = undefined;
-  });
+  const startServer = useServer();
 
   async function serve(listener: http.RequestListener): Promise<number> {
-    running = await startHttpServer(listener);
-    return running.port;
+    return (await startServer(listener)).port;
   }
 
   it('fires gotRequestException with the span active for a reported error', async () => {

@@ -5,22 +5,14 @@ import * as path from 'path';
 import { requestStarted } from '../src';
 import type { RequestSignalsInstrumentationConfig } from '../src';
 import { request } from './utils/client';
-import { instrumentation } from './utils/instrumentation';
-import { disconnectAll, record } from './utils/receivers';
-import { FIXTURES, RunningServer, startHttpServer } from './utils/server';
-import { exporter, registerTracing, waitForSpans } from './utils/tracing';
+import { instrumentation, useConfigurableInstrumentation } from './utils/instrumentation';
+import { record } from './utils/receivers';
+import { FIXTURES, useServer } from './utils/server';
+import { waitForSpans } from './utils/tracing';
 
 describe('data that must not leak', () => {
-  let running: RunningServer | undefined;
-  before(() => registerTracing());
-  afterEach(async () => {
-    instrumentation.setConfig({ enabled: false });
-    instrumentation.disable();
-    disconnectAll();
-    await running?.close();
-    running = undefined;
-    exporter.reset();
-  });
+  useConfigurableInstrumentation();
+  const startServer = useServer();
 
   async function spanFor(
     config: RequestSignalsInstrumentationConfig,
@@ -29,7 +21,7 @@ describe('data that must not leak', () => {
   ) {
     instrumentation.setConfig(config);
     instrumentation.enable();
-    running = await startHttpServer(listener);
+    const running = await startServer(listener);
     await request(running.port, options);
     const [span] = await waitForSpans(1);
     return span;

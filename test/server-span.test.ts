@@ -5,20 +5,15 @@ import { requestStarted } from '../src';
 import { abortAfterSending, request } from './utils/client';
 import { useInstrumentation } from './utils/instrumentation';
 import { record } from './utils/receivers';
-import { RunningServer, startHttpServer, startHttpsServer } from './utils/server';
+import { startHttpsServer, useServer } from './utils/server';
 import { serverSpans, waitForSpans } from './utils/tracing';
 
 describe('the SERVER span', () => {
   useInstrumentation();
-  let running: RunningServer | undefined;
-  afterEach(async () => {
-    await running?.close();
-    running = undefined;
-  });
+  const startServer = useServer();
 
   async function serve(listener: http.RequestListener): Promise<number> {
-    running = await startHttpServer(listener);
-    return running.port;
+    return (await startServer(listener)).port;
   }
 
   it('is one SERVER span per request, named by the method', async () => {
@@ -122,8 +117,8 @@ describe('the SERVER span', () => {
   });
 
   it('reports url.scheme https for an https server', async () => {
-    running = await startHttpsServer((_req, res) => res.end('secure'));
-    const response = await request(running.port, { tls: true, path: '/s' });
+    const secure = await startHttpsServer((_req, res) => res.end('secure'));
+    const response = await request(secure.port, { tls: true, path: '/s' }).finally(() => secure.close());
     const spans = await waitForSpans(1);
     assert.deepEqual(
       [response.body, spans.length, spans[0].attributes['url.scheme'], spans[0].attributes['url.path']],

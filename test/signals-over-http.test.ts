@@ -7,20 +7,15 @@ import { gotRequestException, requestFinished, requestStarted } from '../src';
 import { abortAfterSending, request } from './utils/client';
 import { useInstrumentation } from './utils/instrumentation';
 import { connectForTest, record } from './utils/receivers';
-import { RunningServer, startHttpServer } from './utils/server';
+import { RunningServer, useServer } from './utils/server';
 import { waitForSpans } from './utils/tracing';
 
 describe('request signals over a real http server', () => {
   useInstrumentation();
-  let running: RunningServer | undefined;
-  afterEach(async () => {
-    await running?.close();
-    running = undefined;
-  });
+  const startServer = useServer();
 
   async function serve(listener: http.RequestListener): Promise<RunningServer> {
-    running = await startHttpServer(listener);
-    return running;
+    return startServer(listener);
   }
 
   it('fires requestStarted, then the listener, then requestFinished', async () => {
@@ -248,7 +243,7 @@ describe('request signals over a real http server', () => {
   it('fires for a checkContinue listener as for a request listener', async () => {
     const started = record(requestStarted);
     const finished = record(requestFinished);
-    running = await startHttpServer();
+    const running = await startServer();
     running.server.on('checkContinue', (_req, res) => {
       res.writeContinue();
       res.end('continued');
@@ -260,7 +255,7 @@ describe('request signals over a real http server', () => {
 
   it('does not fire for connection upgrades, which are not requests', async () => {
     const started = record(requestStarted);
-    running = await startHttpServer((_req, res) => res.end());
+    const running = await startServer((_req, res) => res.end());
     running.server.on('upgrade', (_req, socket) => socket.end('HTTP/1.1 101 Switching Protocols\r\n\r\n'));
     const upgraded = once(running.server, 'upgrade');
     const outgoing = http.request({

@@ -3,10 +3,10 @@ import { diag, DiagLogLevel } from '@opentelemetry/api';
 import * as sinon from 'sinon';
 import { RequestSignalsInstrumentation, requestStarted } from '../src';
 import { request } from './utils/client';
-import { instrumentation } from './utils/instrumentation';
-import { connectForTest, disconnectAll } from './utils/receivers';
-import { RunningServer, startHttpServer } from './utils/server';
-import { exporter, registerTracing, waitForSpans } from './utils/tracing';
+import { instrumentation, useConfigurableInstrumentation } from './utils/instrumentation';
+import { connectForTest } from './utils/receivers';
+import { useServer } from './utils/server';
+import { waitForSpans } from './utils/tracing';
 
 function blockFor(ms: number): void {
   const until = performance.now() + ms;
@@ -16,9 +16,9 @@ function blockFor(ms: number): void {
 }
 
 describe('slowReceiverThresholdMs', () => {
-  let running: RunningServer | undefined;
+  useConfigurableInstrumentation();
+  const startServer = useServer();
   let warn: sinon.SinonSpy;
-  before(() => registerTracing());
   beforeEach(() => {
     warn = sinon.spy();
     diag.setLogger(
@@ -26,20 +26,12 @@ describe('slowReceiverThresholdMs', () => {
       { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true }
     );
   });
-  afterEach(async () => {
-    diag.disable();
-    instrumentation.setConfig({ enabled: false });
-    instrumentation.disable();
-    disconnectAll();
-    await running?.close();
-    running = undefined;
-    exporter.reset();
-  });
+  afterEach(() => diag.disable());
 
   async function twoRequests(): Promise<void> {
-    running = await startHttpServer((_req, res) => res.end());
-    await request(running.port);
-    await request(running.port);
+    const { port } = await startServer((_req, res) => res.end());
+    await request(port);
+    await request(port);
     await waitForSpans(2);
   }
 

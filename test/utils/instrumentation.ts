@@ -17,3 +17,17 @@ export function useInstrumentation(): void {
     exporter.reset();
   });
 }
+
+/**
+ * Mocha hooks for suites whose tests configure and enable the shared instance
+ * themselves: each test ends disabled, with the default configuration.
+ */
+export function useConfigurableInstrumentation(): void {
+  before(() => registerTracing());
+  afterEach(() => {
+    instrumentation.setConfig({ enabled: false });
+    instrumentation.disable();
+    disconnectAll();
+    exporter.reset();
+  });
+}

@@ -43,3 +43,19 @@ function closeServer(server: http.Server): Promise<void> {
   server.closeAllConnections();
   return new Promise(resolve => server.close(() => resolve()));
 }
+
+/**
+ * Mocha hooks for a suite whose tests each start a server: returns `serve`,
+ * and closes whatever it started after each test.
+ */
+export function useServer(): (listener?: http.RequestListener, options?: http.ServerOptions) => Promise<RunningServer> {
+  let running: RunningServer | undefined;
+  afterEach(async () => {
+    await running?.close();
+    running = undefined;
+  });
+  return async (listener, options) => {
+    running = await startHttpServer(listener, options);
+    return running;
+  };
+}
