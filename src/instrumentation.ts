@@ -7,7 +7,7 @@
 import { EventEmitter } from 'events';
 import * as http from 'http';
 import * as https from 'https';
-import { Context, INVALID_SPAN_CONTEXT, ROOT_CONTEXT, Span, context, propagation, trace } from '@opentelemetry/api';
+import { Attributes, Context, INVALID_SPAN_CONTEXT, ROOT_CONTEXT, Span, context, propagation, trace } from '@opentelemetry/api';
 import { RPCType, getRPCMetadata, isTracingSuppressed, setRPCMetadata, suppressTracing } from '@opentelemetry/core';
 import {
   InstrumentationBase,
@@ -22,7 +22,7 @@ import { RequestMetricAttributes, ServerMetrics } from './metrics';
 import { ReceiverTiming } from './receiver-timing';
 import { StartedKwargs, exceptionKwargs, finishedKwargs } from './request-kwargs';
 import { emitObservingRejections } from './request-listeners';
-import { requestRecords } from './request-records';
+import { setRecord } from './request-records';
 import { gotRequestException, requestFinished, requestStarted } from './request-signals';
 import { endServerSpan, recordException, startServerSpan } from './server-span';
 import { ServerEmitPatch } from './server-patch';
@@ -115,8 +115,11 @@ export class RequestSignalsInstrumentation
       );
     }
     const record = this.openRecord(server, scheme, request, response, settings, ignored);
-    requestRecords.set(request, record);
+    setRecord(request, record);
     response.prependListener('close', () => this.onResponseClose(record));
+    // A pipelined request queued behind an unfinished response has no socket
+    // yet; if the connection closes first, Node never emits its response's 'close'.
+    if (response.socket == null) request.once('close', () => this.onQueuedRequestClose(record));
     context.bind(record.context, request);
     context.bind(record.context, response);
     return context.with(record.context, () => {
@@ -166,8 +169,10 @@ export class RequestSignalsInstrumentation
       const started = startServerSpan(this.tracer, request, scheme, parent, settings, this.logHookError);
       span = started.span;
       spanContext = setRPCMetadata(trace.setSpan(parent, span), { type: RPCType.HTTP, span });
-      metricAttributes = ServerMetrics.startAttributes(started.attributes);
-      this.metrics.requestStarted(metricAttributes);
+      if (this.metrics.recording) {
+        metricAttributes = ServerMetrics.startAttributes(started.attributes);
+        this.metrics.requestStarted(metricAttributes);
+      }
     }
     // One literal with every field, in one order: records share a hidden class.
     const record: RequestRecord = {
@@ -187,7 +192,7 @@ export class RequestSignalsInstrumentation
       reportedExceptions: undefined,
       finished: false,
     };
-    if (metricAttributes !== undefined) this.callRequestHook(record);
+    if (record.ownsSpan && !ignored) this.callRequestHook(record);
     return record;
   }
 
@@ -203,9 +208,11 @@ export class RequestSignalsInstrumentation
     signal: Signal<K, http.Server>,
     kwargs: ReceiverKwargs<K, http.Server>
   ): void {
+    const timer = this.receiverTiming?.timer;
+    if (!this.metrics.recording || record.ignored) return signal._notifyRobust(record.server, kwargs, timer);
     const startedAt = performance.now();
-    signal._notifyRobust(record.server, kwargs, this.receiverTiming?.timer);
-    if (!record.ignored) this.metrics.receiversRan(SIGNAL_NAMES.get(signal) ?? 'unknown', performance.now() - startedAt);
+    signal._notifyRobust(record.server, kwargs, timer);
+    this.metrics.receiversRan(SIGNAL_ATTRIBUTES.get(signal) ?? {}, performance.now() - startedAt);
   }
 
   /*
@@ -235,6 +242,11 @@ export class RequestSignalsInstrumentation
     if (!record.ownsSpan || record.ignored) return;
     const endAttributes = endServerSpan(record, aborted, this.logHookError);
     if (record.metricAttributes !== undefined) this.metrics.requestEnded(record.metricAttributes, endAttributes, durationMs);
+  }
+
+  /* Fires when a queued pipelined request closes; finishes it if its response never got the connection. */
+  private onQueuedRequestClose(record: RequestRecord): void {
+    if (record.response.socket == null && record.request.socket?.destroyed !== false) this.onResponseClose(record);
   }
 
   /* Fires exactly once per request, while the span is still open. */
@@ -273,10 +285,10 @@ export class RequestSignalsInstrumentation
   };
 }
 
-const SIGNAL_NAMES = new Map<object, string>([
-  [requestStarted, 'requestStarted'],
-  [requestFinished, 'requestFinished'],
-  [gotRequestException, 'gotRequestException'],
+const SIGNAL_ATTRIBUTES = new Map<object, Attributes>([
+  [requestStarted, ServerMetrics.signalAttributes('requestStarted')],
+  [requestFinished, ServerMetrics.signalAttributes('requestFinished')],
+  [gotRequestException, ServerMetrics.signalAttributes('gotRequestException')],
 ]);
 
 /** The SERVER span instrumentation-http (or any instrumentation using RPC metadata) opened for this request. */

@@ -2,7 +2,7 @@
  * The instrumentation's metrics. Instruments are created from the current
  * meter, so a MeterProvider set later (NodeSDK, setMeterProvider) is used.
  */
-import type { AttributeValue, Attributes, Histogram, Meter, UpDownCounter } from '@opentelemetry/api';
+import { AttributeValue, Attributes, Histogram, Meter, UpDownCounter, createNoopMeter } from '@opentelemetry/api';
 import {
   ATTR_ERROR_TYPE,
   ATTR_HTTP_REQUEST_METHOD,
@@ -31,7 +31,12 @@ function addDefined(attributes: Attributes, key: string, value: AttributeValue |
   if (value !== undefined) attributes[key] = value;
 }
 
+/* Instruments of the API's no-op meter share a class: without a MeterProvider, skip the work. */
+const NOOP_HISTOGRAM_CLASS = createNoopMeter().createHistogram('noop').constructor;
+
 export class ServerMetrics {
+  /** False without a MeterProvider: then no attribute is built and no time is taken for metrics. */
+  readonly recording: boolean;
   private readonly requestDuration: Histogram;
   private readonly activeRequests: UpDownCounter;
   private readonly receiverDuration: Histogram;
@@ -51,6 +56,7 @@ export class ServerMetrics {
       unit: 's',
       advice: { explicitBucketBoundaries: RECEIVER_BUCKETS },
     });
+    this.recording = this.requestDuration.constructor !== NOOP_HISTOGRAM_CLASS;
   }
 
   /** What the metrics need of the span's start attributes, kept on the request's record. */
@@ -81,7 +87,12 @@ export class ServerMetrics {
     this.requestDuration.record(durationMs / 1000, attributes);
   }
 
-  receiversRan(signalName: string, durationMs: number): void {
-    this.receiverDuration.record(durationMs / 1000, { [ATTR_SIGNAL_NAME]: signalName });
+  receiversRan(signalAttributes: Attributes, durationMs: number): void {
+    this.receiverDuration.record(durationMs / 1000, signalAttributes);
+  }
+
+  /** The receiver metric's attributes for a signal, built once. */
+  static signalAttributes(signalName: string): Attributes {
+    return Object.freeze({ [ATTR_SIGNAL_NAME]: signalName });
   }
 }

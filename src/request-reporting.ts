@@ -8,7 +8,7 @@ import { RPCType, getRPCMetadata } from '@opentelemetry/core';
 import { ATTR_HTTP_ROUTE } from '@opentelemetry/semantic-conventions';
 import { normalizeMethod, spanNameFor } from './attributes';
 import type { RequestRecord } from './internal-types';
-import { requestRecords } from './request-records';
+import { recordOf } from './request-records';
 import { describe } from './utils';
 
 /**
@@ -20,7 +20,7 @@ import { describe } from './utils';
  */
 export function reportRequestException(request: IncomingMessage, exception: unknown): boolean {
   assertRequest('reportRequestException()', request);
-  const record = requestRecords.get(request);
+  const record = recordOf(request);
   if (record === undefined) return false;
   record.handler.onException(record, exception, true);
   return true;
@@ -37,7 +37,7 @@ export function setRoute(request: IncomingMessage, template: string): boolean {
   if (typeof template !== 'string' || template === '') {
     throw new TypeError(`setRoute() expects the route template to be a non-empty string, got ${describe(template)}`);
   }
-  const record = requestRecords.get(request);
+  const record = recordOf(request);
   if (record === undefined || record.finished) return false;
   applyRoute(record, template);
   return true;

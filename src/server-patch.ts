@@ -7,14 +7,10 @@
 import { EventEmitter } from 'events';
 import type { IncomingMessage, Server, ServerResponse } from 'http';
 import { listenerSlot, setListenerSlot } from './request-listeners';
+import { claimRequest } from './request-records';
 
 /** Node emits one of these, with (request, response), for each request. */
 const REQUEST_EVENTS = new Set(['request', 'checkContinue', 'checkExpectation']);
-
-/* Shared by every copy of this package, so that the outermost one handles a request alone. */
-const CLAIMS_KEY = Symbol.for('otel-request-signals.claimed-requests.v1');
-const claimedRequests: WeakSet<IncomingMessage> = ((globalThis as Record<symbol, unknown>)[CLAIMS_KEY] ??=
-  new WeakSet()) as WeakSet<IncomingMessage>;
 
 type Emit = (this: EventEmitter, event: string | symbol, ...args: unknown[]) => boolean;
 
@@ -68,8 +64,8 @@ function createWrapper(original: Emit, handle: RequestHandler, isActive: () => b
       return Reflect.apply(original, this, arguments);
     }
     const request = arguments[1] as IncomingMessage;
-    if (claimedRequests.has(request)) return Reflect.apply(original, this, arguments);
-    claimedRequests.add(request);
+    // The outermost wrapper of any copy of this package handles a request alone.
+    if (!claimRequest(request)) return Reflect.apply(original, this, arguments);
     const server = this as Server;
     const response = arguments[2] as ServerResponse;
     if (listenersEmitDirectly) {

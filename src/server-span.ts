@@ -17,6 +17,7 @@ import {
 } from './attributes';
 import type { InstrumentationSettings, RequestRecord } from './internal-types';
 import { applyRoute } from './request-reporting';
+import { safeString } from './utils';
 
 const ABORTED_ERROR_TYPE = 'aborted';
 const ABORTED_DESCRIPTION = 'the client closed the connection before the response finished';
@@ -40,22 +41,24 @@ export function startServerSpan(
   const attributes = requestAttributes(request, scheme, method, settings.resolved);
   const startHook = settings.options.startIncomingSpanHook;
   if (startHook !== undefined) {
-    const extra = safeExecuteInTheMiddle(
-      () => startHook(request),
+    safeExecuteInTheMiddle(
+      () => {
+        const extra = startHook(request);
+        if (typeof extra === 'object' && extra !== null) Object.assign(attributes, extra);
+      },
       error => error && logHookError('startIncomingSpanHook', error),
       true
     );
-    if (typeof extra === 'object' && extra !== null) Object.assign(attributes, extra);
   }
   const span = tracer.startSpan(spanNameFor(method), { kind: SpanKind.SERVER, attributes }, parent);
   return { span, attributes };
 }
 
 export function recordException(span: Span, exception: unknown): void {
-  span.recordException(exception instanceof Error || typeof exception === 'string' ? exception : String(exception));
+  span.recordException(exception instanceof Error || typeof exception === 'string' ? exception : safeString(exception));
   span.setStatus({
     code: SpanStatusCode.ERROR,
-    message: exception instanceof Error ? exception.message : String(exception),
+    message: exception instanceof Error ? exception.message : safeString(exception),
   });
   span.setAttribute(ATTR_ERROR_TYPE, errorTypeOf(exception));
 }

@@ -4,7 +4,7 @@
  * weak, with sync, robust and async sending.
  */
 import { diag } from '@opentelemetry/api';
-import { describe, isPromiseLike, receiverName } from './utils';
+import { describe, isPromiseLike, receiverName, safeString } from './utils';
 
 /** What a receiver is called with: the sender's kwargs plus `signal`. */
 export type ReceiverKwargs<K extends object, S = unknown> = K & {
@@ -379,7 +379,7 @@ async function settleRobustly(receiver: AnyFunction, call: () => unknown): Promi
 }
 
 function reportReceiverError(where: string, receiver: AnyFunction, error: unknown): void {
-  diag.error(`Error calling ${receiverName(receiver)} in ${where} (${String(error)})`, error);
+  diag.error(`Error calling ${receiverName(receiver)} in ${where} (${safeString(error)})`, error);
 }
 
 function assertKwargs(where: string, kwargs: unknown): void {

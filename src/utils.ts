@@ -28,3 +28,12 @@ export function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
 export function receiverName(receiver: { name?: string }): string {
   return receiver.name ? receiver.name : '(anonymous receiver)';
 }
+
+/** String(value), for any value: a null-prototype object or a throwing toString() must not throw here. */
+export function safeString(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}

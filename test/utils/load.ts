@@ -39,6 +39,12 @@ export interface FixtureOptions {
   record?: boolean;
   /** A scratch copy of the package to load instead of this one (to prove a test can fail). */
   package?: string;
+  /** Disable / enable (and setConfig) the instrumentation this often while the load runs. */
+  toggleEveryMs?: number;
+  /** events.captureRejections in the server process (default true). */
+  captureRejections?: boolean;
+  /** The instrumentation's configuration (JSON-serialisable options only). */
+  config?: Record<string, unknown>;
 }
 
 export interface ServerCounts {
@@ -67,6 +73,8 @@ export interface ServerCounts {
 
 export interface ServerReport {
   counts: ServerCounts;
+  /** http.server.active_requests summed over its series, and the number of http.server.request.duration records. */
+  metrics?: { activeRequests: number; durations: number };
   uncaughtSamples: string[];
   diagSamples: string[];
   records?: FuzzRecord[];
@@ -77,10 +85,11 @@ export interface FuzzRecord {
   url?: string;
   method?: string;
   environ?: Record<string, string>;
-  traceId?: string;
+  spanId?: string;
   span?: {
     name: string;
     traceId: string;
+    spanId: string;
     parentSpanId?: string;
     attributes: Record<string, unknown>;
     status: { code: number; message?: string };
@@ -94,6 +103,11 @@ export interface HeapSample {
   rss: number;
   spaces: Record<string, number>;
   queued?: number;
+}
+
+/** The heap's data: everything but compiled code, which the JIT keeps adding to for a while. */
+export function dataHeap(sample: HeapSample): number {
+  return sample.heapUsed - (sample.spaces.code_space ?? 0) - (sample.spaces.code_large_object_space ?? 0);
 }
 
 export interface Fixture {
@@ -113,7 +127,9 @@ export async function startFixture(options: FixtureOptions = {}): Promise<Fixtur
   options = { ...options, package: options.package ?? (process.env.SOAK_PACKAGE || undefined) };
   const child = fork(SOAK_SERVER, [JSON.stringify(options)], {
     cwd: FIXTURES,
-    execArgv: ['--expose-gc'],
+    // No bytecode flushing: V8 drops the bytecode of functions unused for a few GCs, which would
+    // make the heap after phase A look bigger than after phase B and hide a leak that size.
+    execArgv: ['--expose-gc', '--no-flush-bytecode'],
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
   let stderr = '';
@@ -389,13 +405,20 @@ function expectContinue(port: number, agent: http.Agent): Promise<SimpleResponse
   });
 }
 
-/** HTTP/1.1 pipelining: every request written at once; the last asks the server to close. Resolves with the 200s. */
+/* Slow and streamed responses first, so that the later responses wait in Node's queue behind them. */
+const PIPELINED_PATHS = ['/slow', '/ok', '/stream', '/ok'];
+
+/**
+ * HTTP/1.1 pipelining: every request written at once; the last asks the
+ * server to close. Resolves with the number of 200s that came back.
+ */
 function pipeline(port: number, depth: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const host = `127.0.0.1:${port}`;
     let bytes = '';
     for (let i = 0; i < depth; i++) {
-      bytes += `GET /ok?pipelined=${i} HTTP/1.1\r\nHost: ${host}\r\n${i === depth - 1 ? 'Connection: close\r\n' : ''}\r\n`;
+      const path = PIPELINED_PATHS[i % PIPELINED_PATHS.length];
+      bytes += `GET ${path}?pipelined=${i} HTTP/1.1\r\nHost: ${host}\r\n${i === depth - 1 ? 'Connection: close\r\n' : ''}\r\n`;
     }
     const chunks: Buffer[] = [];
     const socket = net.connect(port, '127.0.0.1', () => socket.write(bytes));
