@@ -7,8 +7,8 @@ import type { RequestMetricAttributes } from './metrics';
 import type { RequestSignalsInstrumentationConfig } from './types';
 
 /**
- * One request's state, from the first event to requestFinished. Kept in a
- * WeakMap keyed by the request: nothing is attached to the user's objects.
+ * One request's state, from the first event to requestFinished. Kept in one
+ * symbol-keyed slot on the request (request-records.ts says why not a WeakMap).
  */
 export interface RequestRecord {
   readonly server: Server;

@@ -6,6 +6,8 @@
  * Protocol with the driver (bench/http.ts, forked with an IPC channel):
  * the server prints its port on stdout; on the message 'stats' it flushes
  * pending spans, then replies { cpu: process.cpuUsage(), spans, receiverCalls }.
+ * Run by hand (e.g. under `node --cpu-prof`), SIGUSR2 prints process.cpuUsage()
+ * and SIGINT exits cleanly.
  */
 const { BatchSpanProcessor } = require('@opentelemetry/sdk-trace-base');
 const { NodeTracerProvider } = require('@opentelemetry/sdk-trace-node');
@@ -63,6 +65,9 @@ function serve(http, wrap = listener => listener) {
     process.send({ cpu: process.cpuUsage(), spans, receiverCalls });
   });
   process.on('disconnect', () => process.exit(0));
+  // Run by hand: SIGUSR2 prints the CPU usage; SIGINT exits normally, so --cpu-prof writes its profile.
+  process.on('SIGUSR2', () => process.stdout.write(`${JSON.stringify(process.cpuUsage())}\n`));
+  process.on('SIGINT', () => process.exit(0));
 }
 
 module.exports = { setUpSdk, connectReceivers, serve };
