@@ -3,7 +3,7 @@ import { InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentat
 import type { FrameworkAdapter } from '../internal-types';
 import { setRoute } from '../request-reporting';
 import { isRequest, observeRejection } from './express-errors';
-import { replaceMethod } from './express-patching';
+import { replaceMethod } from './method-patching';
 
 /**
  * connect 3. The errors it answers itself reach us through the finalhandler

@@ -5,7 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'http';
 import { observeRejection } from './express-errors';
 import { LayerLike, enterLayer } from './express-routes';
-import { replaceMethod, restoreMethod } from './express-patching';
+import { replaceMethod, restoreMethod } from './method-patching';
 
 type Next = (this: unknown, ...args: unknown[]) => unknown;
 type LayerClass = { prototype: object };

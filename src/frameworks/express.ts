@@ -2,7 +2,7 @@ import { InstrumentationNodeModuleDefinition, InstrumentationNodeModuleFile } fr
 import type { FrameworkAdapter } from '../internal-types';
 import { finalhandlerDefinition } from './express-errors';
 import { patchExpress4Layer, patchRouterLayer, unpatchExpress4Layer, unpatchRouterLayer } from './express-layers';
-import { replaceMethod, restoreMethod } from './express-patching';
+import { replaceMethod, restoreMethod } from './method-patching';
 import { rememberMountPaths } from './express-routes';
 
 /**

@@ -10,7 +10,7 @@ import type { IncomingMessage, ServerResponse } from 'http';
 import { InstrumentationNodeModuleDefinition, InstrumentationNodeModuleFile } from '@opentelemetry/instrumentation';
 import type { FrameworkAdapter } from '../internal-types';
 import { reportRequestException, setRoute } from '../request-reporting';
-import { unwrapMethod, wrapMethod } from './koa-wrap';
+import { replaceMethod, restoreMethod } from './method-patching';
 
 /** The little of Koa's context we use, in both majors. */
 interface KoaContext {
@@ -43,22 +43,22 @@ export const koaAdapter: FrameworkAdapter = {
       'koa',
       SUPPORTED_VERSIONS,
       (application: KoaApplication) => {
-        wrapMethod(application.prototype, 'handleRequest', reportingRoute);
+        replaceMethod(application.prototype, 'handleRequest', original => reportingRoute(original as HandleRequest));
         return application;
       },
       (application?: KoaApplication) => {
-        if (application !== undefined) unwrapMethod(application.prototype, 'handleRequest');
+        if (application !== undefined) restoreMethod(application.prototype, 'handleRequest');
       },
       [
         new InstrumentationNodeModuleFile(
           'koa/lib/context.js',
           SUPPORTED_VERSIONS,
           (context: KoaBaseContext) => {
-            wrapMethod(context, 'onerror', reportingServerErrors);
+            replaceMethod(context, 'onerror', original => reportingServerErrors(original as OnError));
             return context;
           },
           (context?: KoaBaseContext) => {
-            if (context !== undefined) unwrapMethod(context, 'onerror');
+            if (context !== undefined) restoreMethod(context, 'onerror');
           }
         ),
       ]

@@ -1,5 +1,5 @@
 /*
- * Replacing a framework's method and putting it back. The marker is shared
+ * Replacing a framework's method and putting it back (Express, Connect, Koa). The marker is shared
  * by every copy and instance of this package, so a method is replaced once:
  * two enabled instances must not each push a mount path.
  */
