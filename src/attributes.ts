@@ -21,7 +21,7 @@ import {
   ERROR_TYPE_VALUE_OTHER,
 } from '@opentelemetry/semantic-conventions';
 import type { ResolvedConfig } from './config';
-import { capLength, redactQuery } from './redaction';
+import { capLength } from './redaction';
 import { splitHostHeader, splitTarget } from './request-target';
 
 export type UrlScheme = 'http' | 'https';
@@ -73,7 +73,7 @@ export function requestAttributes(
     [ATTR_NETWORK_PROTOCOL_VERSION]: request.httpVersion,
     [ATTR_USER_AGENT_ORIGINAL]: capLength(request.headers['user-agent'], max),
   };
-  if (query !== undefined) attributes[ATTR_URL_QUERY] = capLength(redactQuery(query, config.redactedQueryKeys), max);
+  if (query !== undefined) attributes[ATTR_URL_QUERY] = capLength(config.redactQuery(query), max);
   if (method === ERROR_TYPE_VALUE_OTHER) attributes[ATTR_HTTP_REQUEST_METHOD_ORIGINAL] = capLength(request.method, max);
   if (!config.requestHeaders.isEmpty) config.requestHeaders.capture(name => request.headers[name], max, attributes);
   return attributes;

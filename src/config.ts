@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage } from 'http';
 import { HeaderCapture, headerListFromEnv } from './header-capture';
-import { DEFAULT_REDACTED_QUERY_PARAMS } from './redaction';
+import { DEFAULT_REDACTED_QUERY_PARAMS, QueryRedactor, queryRedactor } from './redaction';
 import { splitTarget } from './request-target';
 import type { IgnoreMatcher, RequestSignalsInstrumentationConfig } from './types';
 import { describe } from './utils';
@@ -14,7 +14,7 @@ export const DEFAULT_MAX_ATTRIBUTE_VALUE_LENGTH = 4096;
 export interface ResolvedConfig {
   readonly isIgnored: ((request: IncomingMessage) => boolean) | undefined;
   readonly signalsForIgnored: boolean;
-  readonly redactedQueryKeys: ReadonlySet<string>;
+  readonly redactQuery: QueryRedactor;
   readonly requestHeaders: HeaderCapture;
   readonly responseHeaders: HeaderCapture;
   readonly maxAttributeValueLength: number;
@@ -33,8 +33,8 @@ export function resolveConfig(config: RequestSignalsInstrumentationConfig, env =
   return {
     isIgnored: ignoreMatcher(config.ignoreIncomingRequest),
     signalsForIgnored: config.signalsForIgnored ?? true,
-    redactedQueryKeys: new Set(
-      lowerCaseList(config.redactedQueryParams ?? DEFAULT_REDACTED_QUERY_PARAMS, 'redactedQueryParams')
+    redactQuery: queryRedactor(
+      new Set(lowerCaseList(config.redactedQueryParams ?? DEFAULT_REDACTED_QUERY_PARAMS, 'redactedQueryParams'))
     ),
     requestHeaders: HeaderCapture.forRequests(
       [

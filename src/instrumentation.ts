@@ -7,20 +7,22 @@
 import { EventEmitter } from 'events';
 import * as http from 'http';
 import * as https from 'https';
-import { Attributes, Context, INVALID_SPAN_CONTEXT, ROOT_CONTEXT, Span, context, propagation, trace } from '@opentelemetry/api';
+import { Attributes, Context, ROOT_CONTEXT, Span, context, propagation, trace } from '@opentelemetry/api';
 import { RPCType, getRPCMetadata, isTracingSuppressed, setRPCMetadata, suppressTracing } from '@opentelemetry/core';
 import {
   InstrumentationBase,
   InstrumentationNodeModuleDefinition,
   safeExecuteInTheMiddle,
 } from '@opentelemetry/instrumentation';
-import type { UrlScheme } from './attributes';
+import { UrlScheme, normalizeMethod } from './attributes';
 import { resolveConfig } from './config';
 import { FRAMEWORK_ADAPTERS } from './frameworks';
 import type { ExceptionHandler, InstrumentationSettings, RequestRecord } from './internal-types';
 import { RequestMetricAttributes, ServerMetrics } from './metrics';
+import { NON_RECORDING_SPAN, isNoopTracer } from './noop-tracer';
 import { ReceiverTiming } from './receiver-timing';
 import { StartedKwargs, exceptionKwargs, finishedKwargs } from './request-kwargs';
+import { emitInContext } from './emitter-context';
 import { emitObservingRejections } from './request-listeners';
 import { setRecord } from './request-records';
 import { gotRequestException, requestFinished, requestStarted } from './request-signals';
@@ -120,9 +122,11 @@ export class RequestSignalsInstrumentation
     // A pipelined request queued behind an unfinished response has no socket
     // yet; if the connection closes first, Node never emits its response's 'close'.
     if (response.socket == null) request.once('close', () => this.onQueuedRequestClose(record));
-    context.bind(record.context, request);
-    context.bind(record.context, response);
-    return context.with(record.context, () => {
+    if (record.bindsListeners) {
+      emitInContext(request, record.context);
+      emitInContext(response, record.context);
+    }
+    return inRecordContext(record, () => {
       this.onRequestStarted(record);
       try {
         return emitBelow !== undefined
@@ -157,20 +161,28 @@ export class RequestSignalsInstrumentation
     const foreignSpan = ignored ? undefined : foreignServerSpan(active);
     let span: Span;
     let spanContext: Context;
+    let bindsListeners = true;
     let metricAttributes: RequestMetricAttributes | undefined;
     if (foreignSpan !== undefined) {
       span = foreignSpan;
       spanContext = active;
+      bindsListeners = false; // its owner binds them
     } else if (ignored) {
-      span = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+      span = NON_RECORDING_SPAN;
       spanContext = trace.setSpan(suppressTracing(active), span);
     } else {
-      const parent = isTracingSuppressed(active) ? active : propagation.extract(ROOT_CONTEXT, request.headers);
-      const started = startServerSpan(this.tracer, request, scheme, parent, settings, this.logHookError);
-      span = started.span;
-      spanContext = setRPCMetadata(trace.setSpan(parent, span), { type: RPCType.HTTP, span });
+      const method = normalizeMethod(request.method);
+      if (isNoopTracer(this.tracer)) {
+        span = NON_RECORDING_SPAN;
+        spanContext = active;
+        bindsListeners = false;
+      } else {
+        const parent = isTracingSuppressed(active) ? active : propagation.extract(ROOT_CONTEXT, request.headers);
+        span = startServerSpan(this.tracer, request, scheme, method, parent, settings, this.logHookError);
+        spanContext = setRPCMetadata(trace.setSpan(parent, span), { type: RPCType.HTTP, span });
+      }
       if (this.metrics.recording) {
-        metricAttributes = ServerMetrics.startAttributes(started.attributes);
+        metricAttributes = ServerMetrics.startAttributes(method, scheme, request.httpVersion);
         this.metrics.requestStarted(metricAttributes);
       }
     }
@@ -182,6 +194,7 @@ export class RequestSignalsInstrumentation
       scheme,
       span,
       context: spanContext,
+      bindsListeners,
       ownsSpan: foreignSpan === undefined,
       ignored,
       config: settings,
@@ -226,7 +239,7 @@ export class RequestSignalsInstrumentation
     reported.push(exception);
     if (gotRequestException._mayHaveReceivers(record.server)) {
       const kwargs = exceptionKwargs(gotRequestException, record, exception);
-      context.with(record.context, () => this.dispatch(record, gotRequestException, kwargs));
+      inRecordContext(record, () => this.dispatch(record, gotRequestException, kwargs));
     }
     if ((record.ownsSpan || ownerCannotSee) && !record.finished) recordException(record.span, exception);
   }
@@ -239,9 +252,16 @@ export class RequestSignalsInstrumentation
     this.callResponseHook(record);
     this.onRequestFinished(record, aborted, durationMs);
     record.finished = true;
+    this.endSpanAndMetrics(record, aborted, durationMs);
+  }
+
+  /** Ends the span we own; skips the response's attributes when neither the span nor the metrics want them. */
+  private endSpanAndMetrics(record: RequestRecord, aborted: boolean, durationMs: number): void {
+    const metricAttributes = record.metricAttributes;
     if (!record.ownsSpan || record.ignored) return;
+    if (metricAttributes === undefined && !record.span.isRecording()) return;
     const endAttributes = endServerSpan(record, aborted, this.logHookError);
-    if (record.metricAttributes !== undefined) this.metrics.requestEnded(record.metricAttributes, endAttributes, durationMs);
+    if (metricAttributes !== undefined) this.metrics.requestEnded(metricAttributes, endAttributes, durationMs);
   }
 
   /* Fires when a queued pipelined request closes; finishes it if its response never got the connection. */
@@ -253,7 +273,7 @@ export class RequestSignalsInstrumentation
   private onRequestFinished(record: RequestRecord, aborted: boolean, durationMs: number): void {
     if (!requestFinished._mayHaveReceivers(record.server)) return;
     const kwargs = finishedKwargs(requestFinished, record, aborted, durationMs);
-    context.with(record.context, () => this.dispatch(record, requestFinished, kwargs));
+    inRecordContext(record, () => this.dispatch(record, requestFinished, kwargs));
   }
 
   private callRequestHook(record: RequestRecord): void {
@@ -290,6 +310,11 @@ const SIGNAL_ATTRIBUTES = new Map<object, Attributes>([
   [requestFinished, ServerMetrics.signalAttributes('requestFinished')],
   [gotRequestException, ServerMetrics.signalAttributes('gotRequestException')],
 ]);
+
+/** Runs `fn` in the request's context, entering it only when another is active. */
+function inRecordContext<T>(record: RequestRecord, fn: () => T): T {
+  return context.active() === record.context ? fn() : context.with(record.context, fn);
+}
 
 /** The SERVER span instrumentation-http (or any instrumentation using RPC metadata) opened for this request. */
 function foreignServerSpan(active: Context): Span | undefined {

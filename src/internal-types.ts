@@ -18,6 +18,8 @@ export interface RequestRecord {
   readonly span: Span;
   /** The context receivers and listeners run in: the span is its active span. */
   readonly context: Context;
+  /** Whether we run the request's and response's listeners in `context` (emitter-context.ts). */
+  readonly bindsListeners: boolean;
   /** False when another instrumentation (instrumentation-http) started the span and will end it. */
   readonly ownsSpan: boolean;
   /** Matched ignoreIncomingRequest: a non-recording span, tracing suppressed, no metrics. */

@@ -59,14 +59,11 @@ export class ServerMetrics {
     this.recording = this.requestDuration.constructor !== NOOP_HISTOGRAM_CLASS;
   }
 
-  /** What the metrics need of the span's start attributes, kept on the request's record. */
-  static startAttributes(spanAttributes: Attributes): RequestMetricAttributes {
+  /** What the metrics need from the request's start, kept on its record. */
+  static startAttributes(normalizedMethod: string, scheme: string, httpVersion: string): RequestMetricAttributes {
     return {
-      active: {
-        [ATTR_HTTP_REQUEST_METHOD]: spanAttributes[ATTR_HTTP_REQUEST_METHOD],
-        [ATTR_URL_SCHEME]: spanAttributes[ATTR_URL_SCHEME],
-      },
-      protocolVersion: spanAttributes[ATTR_NETWORK_PROTOCOL_VERSION],
+      active: { [ATTR_HTTP_REQUEST_METHOD]: normalizedMethod, [ATTR_URL_SCHEME]: scheme },
+      protocolVersion: httpVersion,
     };
   }
 

@@ -28,9 +28,22 @@ export const DEFAULT_REDACTED_QUERY_PARAMS: readonly string[] = [
 
 export const REDACTED = 'REDACTED';
 
-/** Replaces the values of credential-like keys with REDACTED; leaves everything else byte for byte. */
-export function redactQuery(query: string, redactedKeys: ReadonlySet<string>): string {
-  if (redactedKeys.size === 0) return query;
+export type QueryRedactor = (query: string) => string;
+
+/**
+ * Prepares redaction for these keys (lower case): values of matching keys
+ * become REDACTED, everything else stays byte for byte. A query that names
+ * none of the keys, and has nothing encoded, is returned after one RegExp test.
+ */
+export function queryRedactor(redactedKeys: ReadonlySet<string>): QueryRedactor {
+  if (redactedKeys.size === 0) return query => query;
+  const alternatives = [...redactedKeys].map(key => key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+  // Encoded or non-ASCII keys take the slow path, where keys are decoded and lower-cased exactly.
+  const mayNeedRedaction = new RegExp(`(?:^|&)(?:${alternatives})=|[%+]|[^\\x00-\\x7f]`, 'i');
+  return query => (mayNeedRedaction.test(query) ? redactKeys(query, redactedKeys) : query);
+}
+
+function redactKeys(query: string, redactedKeys: ReadonlySet<string>): string {
   const parts = query.split('&');
   let changed = false;
   for (let i = 0; i < parts.length; i++) {

@@ -22,23 +22,18 @@ import { safeString } from './utils';
 const ABORTED_ERROR_TYPE = 'aborted';
 const ABORTED_DESCRIPTION = 'the client closed the connection before the response finished';
 
-export interface StartedSpan {
-  span: Span;
-  attributes: Attributes;
-}
-
 type HookErrorLogger = (hook: string, error: Error) => void;
 
 export function startServerSpan(
   tracer: Tracer,
   request: IncomingMessage,
   scheme: UrlScheme,
+  normalizedMethod: string,
   parent: Context,
   settings: InstrumentationSettings,
   logHookError: HookErrorLogger
-): StartedSpan {
-  const method = normalizeMethod(request.method);
-  const attributes = requestAttributes(request, scheme, method, settings.resolved);
+): Span {
+  const attributes = requestAttributes(request, scheme, normalizedMethod, settings.resolved);
   const startHook = settings.options.startIncomingSpanHook;
   if (startHook !== undefined) {
     safeExecuteInTheMiddle(
@@ -50,8 +45,7 @@ export function startServerSpan(
       true
     );
   }
-  const span = tracer.startSpan(spanNameFor(method), { kind: SpanKind.SERVER, attributes }, parent);
-  return { span, attributes };
+  return tracer.startSpan(spanNameFor(normalizedMethod), { kind: SpanKind.SERVER, attributes }, parent);
 }
 
 export function recordException(span: Span, exception: unknown): void {

@@ -5,12 +5,15 @@
  *
  * Protocol with the driver (bench/http.ts, forked with an IPC channel):
  * the server prints its port on stdout; on the message 'stats' it flushes
- * pending spans, then replies { cpu: process.cpuUsage(), spans, receiverCalls }.
+ * pending spans, then replies { cpu: process.cpuUsage(), spans, receiverCalls }; on
+ * { inMemory: n } it serves n requests in memory (_in-memory-load.js) and adds
+ * their CPU time, cpuUs, to that reply.
  * Run by hand (e.g. under `node --cpu-prof`), SIGUSR2 prints process.cpuUsage()
  * and SIGINT exits cleanly.
  */
 const { BatchSpanProcessor } = require('@opentelemetry/sdk-trace-base');
 const { NodeTracerProvider } = require('@opentelemetry/sdk-trace-node');
+const { loadInMemory } = require('./_in-memory-load');
 
 /** Discards every span; counts them so the driver can check one span per request. */
 class DiscardingExporter {
@@ -50,6 +53,12 @@ function connectReceivers(count) {
   }
 }
 
+async function stats() {
+  if (provider !== undefined) await provider.forceFlush();
+  const spans = exporter === undefined ? 0 : exporter.exported;
+  return { cpu: process.cpuUsage(), spans, receiverCalls };
+}
+
 function answer(_request, response) {
   response.end('ok');
 }
@@ -59,10 +68,13 @@ function serve(http, wrap = listener => listener) {
   const server = http.createServer(wrap(answer));
   server.listen(0, '127.0.0.1', () => process.stdout.write(`${server.address().port}\n`));
   process.on('message', async message => {
-    if (message !== 'stats') return;
-    if (provider !== undefined) await provider.forceFlush();
-    const spans = exporter === undefined ? 0 : exporter.exported;
-    process.send({ cpu: process.cpuUsage(), spans, receiverCalls });
+    if (message === 'stats') return process.send(await stats());
+    if (typeof message?.inMemory === 'number') {
+      const before = process.cpuUsage();
+      await loadInMemory(server, message.inMemory);
+      const reply = await stats();
+      process.send({ ...reply, cpuUs: reply.cpu.user + reply.cpu.system - before.user - before.system });
+    }
   });
   process.on('disconnect', () => process.exit(0));
   // Run by hand: SIGUSR2 prints the CPU usage; SIGINT exits normally, so --cpu-prof writes its profile.
