@@ -3,11 +3,15 @@
  * Shared by the bench servers (bench/servers/<variant>.js). Nothing here
  * requires `http`: variants using instrumentation-http must register it first.
  *
- * Protocol with the driver (bench/http.ts, forked with an IPC channel):
- * the server prints its port on stdout; on the message 'stats' it flushes
- * pending spans, then replies { cpu: process.cpuUsage(), spans, receiverCalls }; on
- * { inMemory: n } it serves n requests in memory (_in-memory-load.js) and adds
- * their CPU time, cpuUs, to that reply.
+ * Protocol with the driver (bench/variants.ts, forked with an IPC channel):
+ * the server prints its port on stdout, then answers two messages.
+ * - 'stats': flushes pending spans, replies { cpu: process.cpuUsage(), spans, receiverCalls }
+ *   (the HTTP benchmark takes these before and after each load).
+ * - { inMemory: requests, pairs }: serves requests in memory (_in-memory-load.js),
+ *   `pairs` times with the variant's instrumentation switched off and on, in
+ *   alternating order, and replies { off: [µs/req…], on: [µs/req…], spansPerReq,
+ *   callsPerReq } (for the 'on' batches). Pairing within one process cancels the
+ *   machine's drift, which is larger than the sub-µs figures measured.
  * Run by hand (e.g. under `node --cpu-prof`), SIGUSR2 prints process.cpuUsage()
  * and SIGINT exits cleanly.
  */
@@ -53,27 +57,66 @@ function connectReceivers(count) {
   }
 }
 
+function answer(_request, response) {
+  response.end('ok');
+}
+
 async function stats() {
   if (provider !== undefined) await provider.forceFlush();
   const spans = exporter === undefined ? 0 : exporter.exported;
   return { cpu: process.cpuUsage(), spans, receiverCalls };
 }
 
-function answer(_request, response) {
-  response.end('ok');
+/** CPU µs per request for `requests` requests served in memory, flush included. */
+async function inMemoryBatch(server, requests) {
+  const before = process.cpuUsage();
+  await loadInMemory(server, requests);
+  if (provider !== undefined) await provider.forceFlush();
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / requests;
 }
 
-/** Listens on 127.0.0.1, port 0, answering 'ok'; `wrap` may wrap the listener. */
-function serve(http, wrap = listener => listener) {
+async function inMemoryPairs(server, switchTo, requests, pairs) {
+  const result = { off: [], on: [], spansPerReq: 0, callsPerReq: 0 };
+  const start = await stats();
+  for (let i = 0; i < pairs; i++) {
+    for (const on of i % 2 === 0 ? [false, true] : [true, false]) {
+      switchTo(on);
+      result[on ? 'on' : 'off'].push(await inMemoryBatch(server, requests));
+    }
+  }
+  switchTo(true);
+  const end = await stats();
+  const served = requests * pairs;
+  result.spansPerReq = (end.spans - start.spans) / served;
+  result.callsPerReq = (end.receiverCalls - start.receiverCalls) / served;
+  return result;
+}
+
+/** Switches instrumentations off (innermost wrapper last) and on again (in registration order). */
+function instrumentationSwitch(instrumentations) {
+  let on = true;
+  return wanted => {
+    if (wanted === on) return;
+    on = wanted;
+    if (on) for (const instrumentation of instrumentations) instrumentation.enable();
+    else for (const instrumentation of [...instrumentations].reverse()) instrumentation.disable();
+  };
+}
+
+/**
+ * Listens on 127.0.0.1, port 0, answering 'ok'. `wrap` may wrap the listener;
+ * `switchTo(on)` turns the variant's instrumentation off and on, or pass the
+ * `instrumentations` to disable and enable.
+ */
+function serve(http, { wrap = listener => listener, instrumentations = [], switchTo } = {}) {
+  const switcher = switchTo ?? instrumentationSwitch(instrumentations);
   const server = http.createServer(wrap(answer));
   server.listen(0, '127.0.0.1', () => process.stdout.write(`${server.address().port}\n`));
   process.on('message', async message => {
     if (message === 'stats') return process.send(await stats());
     if (typeof message?.inMemory === 'number') {
-      const before = process.cpuUsage();
-      await loadInMemory(server, message.inMemory);
-      const reply = await stats();
-      process.send({ ...reply, cpuUs: reply.cpu.user + reply.cpu.system - before.user - before.system });
+      process.send(await inMemoryPairs(server, switcher, message.inMemory, message.pairs));
     }
   });
   process.on('disconnect', () => process.exit(0));

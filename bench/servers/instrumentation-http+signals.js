@@ -9,9 +9,7 @@ const { RequestSignalsInstrumentation } = require('otel-request-signals');
 const { connectReceivers, serve, setUpSdk } = require('./_common');
 
 const tracerProvider = setUpSdk();
-registerInstrumentations({
-  tracerProvider,
-  instrumentations: [new HttpInstrumentation(), new RequestSignalsInstrumentation()],
-});
+const instrumentations = [new HttpInstrumentation(), new RequestSignalsInstrumentation()];
+registerInstrumentations({ tracerProvider, instrumentations });
 connectReceivers(1);
-serve(require('http'));
+serve(require('http'), { instrumentations });

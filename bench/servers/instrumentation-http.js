@@ -6,5 +6,6 @@ const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http');
 const { serve, setUpSdk } = require('./_common');
 
 const tracerProvider = setUpSdk();
-registerInstrumentations({ tracerProvider, instrumentations: [new HttpInstrumentation()] });
-serve(require('http'));
+const instrumentations = [new HttpInstrumentation()];
+registerInstrumentations({ tracerProvider, instrumentations });
+serve(require('http'), { instrumentations });

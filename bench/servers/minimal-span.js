@@ -7,8 +7,11 @@ const { serve, setUpSdk } = require('./_common');
 
 const tracer = setUpSdk().getTracer('minimal-span');
 
+let tracing = true;
+
 function withSpan(listener) {
   return function tracedListener(request, response) {
+    if (!tracing) return listener.call(this, request, response);
     const parent = propagation.extract(ROOT_CONTEXT, request.headers);
     const span = tracer.startSpan(
       request.method,
@@ -30,4 +33,4 @@ function withSpan(listener) {
   };
 }
 
-serve(require('http'), withSpan);
+serve(require('http'), { wrap: withSpan, switchTo: on => (tracing = on) });

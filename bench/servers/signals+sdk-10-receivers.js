@@ -5,6 +5,7 @@ const { RequestSignalsInstrumentation } = require('otel-request-signals');
 const { connectReceivers, serve, setUpSdk } = require('./_common');
 
 const tracerProvider = setUpSdk();
-registerInstrumentations({ tracerProvider, instrumentations: [new RequestSignalsInstrumentation()] });
+const instrumentations = [new RequestSignalsInstrumentation()];
+registerInstrumentations({ tracerProvider, instrumentations });
 connectReceivers(10);
-serve(require('http'));
+serve(require('http'), { instrumentations });

@@ -4,6 +4,6 @@
 const { RequestSignalsInstrumentation } = require('otel-request-signals');
 const { connectReceivers, serve } = require('./_common');
 
-new RequestSignalsInstrumentation();
+const instrumentation = new RequestSignalsInstrumentation();
 connectReceivers(1);
-serve(require('http'));
+serve(require('http'), { instrumentations: [instrumentation] });

@@ -1,0 +1,68 @@
+/*
+ * Per-request overhead of each variant (bench/servers/<variant>.js), measured
+ * two ways: in memory (bench/in-memory.ts, precise: server work only) and over
+ * HTTP with autocannon (bench/http.ts, the whole picture, noisy here).
+ *
+ *   npm run bench                                    # full: both, writes bench/RESULTS.md
+ *   npm run bench -- --quick                         # shorter rounds, about a minute
+ *   npm run bench -- --only=signals+sdk,minimal-span # bare + these servers, RESULTS.md untouched
+ *   npm run bench -- --in-memory-only | --http-only  # one of the two, RESULTS.md untouched
+ */
+import { writeFileSync } from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { benchHttp } from './http';
+import { benchInMemory } from './in-memory';
+import { BENCH_DIR, VARIANTS, VariantServer, selectedVariants, startServer } from './variants';
+
+const argv = process.argv.slice(2);
+const QUICK = argv.includes('--quick');
+const IN_MEMORY = !argv.includes('--http-only');
+const HTTP = !argv.includes('--in-memory-only');
+const RESULTS_FILE = path.join(BENCH_DIR, 'RESULTS.md');
+
+const IN_MEMORY_OPTIONS = QUICK ? { rounds: 2, pairs: 10, requests: 500 } : { rounds: 5, pairs: 30, requests: 500 };
+const HTTP_OPTIONS = QUICK
+  ? { rounds: 2, requests: 2_000, warmupRequests: 500 }
+  : { rounds: 5, requests: 20_000, warmupRequests: 10_000 };
+
+function header(loadBefore: number[]): string {
+  const loadavg = (values: number[]) => values.map(v => v.toFixed(1)).join(' ');
+  return [
+    '# Per-request overhead',
+    '',
+    `${new Date().toISOString()}, ${os.cpus()[0]?.model ?? 'unknown CPU'} (${os.cpus().length} cores), Node ${process.version}, ` +
+      `load average ${loadavg(loadBefore)} before, ${loadavg(os.loadavg())} after; ${QUICK ? 'quick' : 'full'} run.`,
+    '',
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const variants = selectedVariants(argv);
+  const loadBefore = os.loadavg();
+  const started = await Promise.allSettled(variants.map(startServer));
+  const servers: VariantServer[] = started.flatMap(result => (result.status === 'fulfilled' ? [result.value] : []));
+  try {
+    for (const result of started) if (result.status === 'rejected') throw result.reason;
+    const sections: string[] = [];
+    if (IN_MEMORY) sections.push(await benchInMemory(servers, IN_MEMORY_OPTIONS));
+    if (HTTP) sections.push(await benchHttp(servers, HTTP_OPTIONS));
+    const markdown = [
+      header(loadBefore),
+      ...sections,
+      'Reproduce with `npm run bench` (or `npm run bench -- --quick`); bench/NOTES.md has the analysis.',
+      '',
+    ].join('\n');
+    console.log(`\n${markdown}`);
+    if (variants !== VARIANTS || !IN_MEMORY || !HTTP) return;
+    writeFileSync(RESULTS_FILE, markdown);
+    console.log(`written to ${path.relative(process.cwd(), RESULTS_FILE)}`);
+  } finally {
+    for (const server of servers) server.child.kill();
+  }
+}
+
+main().catch(error => {
+  console.error(error);
+  process.exitCode = 1;
+});
