@@ -24,7 +24,7 @@ import { ReceiverTiming } from './receiver-timing';
 import { StartedKwargs, exceptionKwargs, finishedKwargs } from './request-kwargs';
 import { emitInContext } from './emitter-context';
 import { emitObservingRejections } from './request-listeners';
-import { setRecord } from './request-records';
+import { recordOf, setRecord } from './request-records';
 import { gotRequestException, requestFinished, requestStarted } from './request-signals';
 import { endServerSpan, recordException, startServerSpan } from './server-span';
 import { ServerEmitPatch } from './server-patch';
@@ -122,7 +122,7 @@ export class RequestSignalsInstrumentation
     // A pipelined request queued behind an unfinished response has no socket
     // yet; if the connection closes first, Node never emits its response's 'close'.
     if (response.socket == null) request.once('close', () => this.onQueuedRequestClose(record));
-    if (record.bindsListeners) {
+    if (record.entersContext && record.ownsSpan) {
       emitInContext(request, record.context);
       emitInContext(response, record.context);
     }
@@ -131,7 +131,7 @@ export class RequestSignalsInstrumentation
       try {
         return emitBelow !== undefined
           ? emitBelow()
-          : emitObservingRejections(server, event, [request, response], error => this.onException(record, error, true));
+          : emitObservingRejections(server, event, request, response, this.onListenerRejection);
       } catch (error) {
         this.onException(record, error, false);
         throw error;
@@ -161,12 +161,11 @@ export class RequestSignalsInstrumentation
     const foreignSpan = ignored ? undefined : foreignServerSpan(active);
     let span: Span;
     let spanContext: Context;
-    let bindsListeners = true;
+    let entersContext = true;
     let metricAttributes: RequestMetricAttributes | undefined;
     if (foreignSpan !== undefined) {
       span = foreignSpan;
       spanContext = active;
-      bindsListeners = false; // its owner binds them
     } else if (ignored) {
       span = NON_RECORDING_SPAN;
       spanContext = trace.setSpan(suppressTracing(active), span);
@@ -175,7 +174,7 @@ export class RequestSignalsInstrumentation
       if (isNoopTracer(this.tracer)) {
         span = NON_RECORDING_SPAN;
         spanContext = active;
-        bindsListeners = false;
+        entersContext = false;
       } else {
         const parent = isTracingSuppressed(active) ? active : propagation.extract(ROOT_CONTEXT, request.headers);
         span = startServerSpan(this.tracer, request, scheme, method, parent, settings, this.logHookError);
@@ -194,7 +193,7 @@ export class RequestSignalsInstrumentation
       scheme,
       span,
       context: spanContext,
-      bindsListeners,
+      entersContext,
       ownsSpan: foreignSpan === undefined,
       ignored,
       config: settings,
@@ -300,6 +299,12 @@ export class RequestSignalsInstrumentation
     );
   }
 
+  /** A request listener's promise rejected: the app's own code failed, where no owner of the span can see it. */
+  private readonly onListenerRejection = (request: Request, error: unknown): void => {
+    const record = recordOf(request);
+    if (record !== undefined) this.onException(record, error, true);
+  };
+
   private readonly logHookError = (hook: string, error: Error): void => {
     this._diag.error(`${hook} threw; the request goes on`, error);
   };
@@ -313,7 +318,8 @@ const SIGNAL_ATTRIBUTES = new Map<object, Attributes>([
 
 /** Runs `fn` in the request's context, entering it only when another is active. */
 function inRecordContext<T>(record: RequestRecord, fn: () => T): T {
-  return context.active() === record.context ? fn() : context.with(record.context, fn);
+  if (!record.entersContext || context.active() === record.context) return fn();
+  return context.with(record.context, fn);
 }
 
 /** The SERVER span instrumentation-http (or any instrumentation using RPC metadata) opened for this request. */

@@ -18,8 +18,13 @@ export interface RequestRecord {
   readonly span: Span;
   /** The context receivers and listeners run in: the span is its active span. */
   readonly context: Context;
-  /** Whether we run the request's and response's listeners in `context` (emitter-context.ts). */
-  readonly bindsListeners: boolean;
+  /**
+   * False when nothing is traced (no TracerProvider): then receivers and
+   * listeners run in whatever context is active, as they would without us.
+   * When true and we own the span, the request's and response's listeners run
+   * in `context` too (emitter-context.ts); an owner of the span binds them itself.
+   */
+  readonly entersContext: boolean;
   /** False when another instrumentation (instrumentation-http) started the span and will end it. */
   readonly ownsSpan: boolean;
   /** Matched ignoreIncomingRequest: a non-recording span, tracing suppressed, no metrics. */

@@ -27,22 +27,26 @@ export function setListenerSlot(emitter: EventEmitter, event: string, slot: List
   if (events !== undefined) events[event] = slot;
 }
 
+/** Called with the request whose listener's promise rejected. */
+export type RejectionHandler = (request: IncomingMessage, error: unknown) => void;
+
 export function emitObservingRejections(
   emitter: EventEmitter,
   event: string,
-  args: RequestArgs,
-  onRejection: (error: unknown) => void
+  request: IncomingMessage,
+  response: ServerResponse,
+  onRejection: RejectionHandler
 ): boolean {
   const slot = listenerSlot(emitter, event);
   if (slot === undefined) return false;
   if (typeof slot === 'function') {
-    observe(emitter, event, args, Reflect.apply(slot, emitter, args), onRejection);
+    observe(emitter, event, request, response, Reflect.apply(slot, emitter, [request, response]), onRejection);
     return true;
   }
   // Like emit, call the listeners registered when the event started.
   const listeners = slot.slice();
   for (let i = 0; i < listeners.length; i++) {
-    observe(emitter, event, args, Reflect.apply(listeners[i], emitter, args), onRejection);
+    observe(emitter, event, request, response, Reflect.apply(listeners[i], emitter, [request, response]), onRejection);
   }
   return true;
 }
@@ -50,20 +54,21 @@ export function emitObservingRejections(
 function observe(
   emitter: EventEmitter,
   event: string,
-  args: RequestArgs,
+  request: IncomingMessage,
+  response: ServerResponse,
   result: unknown,
-  onRejection: (error: unknown) => void
+  onRejection: RejectionHandler
 ): void {
   if (!isPromiseLike(result)) return;
   if (capturesRejections(emitter)) {
     result.then(undefined, error => {
-      onRejection(error);
-      process.nextTick(emitCapturedRejection, emitter, error, event, args);
+      onRejection(request, error);
+      process.nextTick(emitCapturedRejection, emitter, error, event, [request, response]);
     });
   } else {
     // Re-thrown, so the derived promise is unhandled just as the listener's was.
     result.then(undefined, error => {
-      onRejection(error);
+      onRejection(request, error);
       throw error;
     });
   }

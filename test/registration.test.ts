@@ -135,19 +135,36 @@ describe('registration, load order and coexistence of copies', () => {
     assert.match(bare, /^HTTP\/1.1 201 Created/);
   });
 
-  it('fires the signals with a non-recording span when no tracer provider is registered', () => {
+  it('fires the signals with a non-recording span and builds no span until a tracer provider is registered', () => {
     const output = execFileSync(process.execPath, [path.join(FIXTURES, 'no-sdk.js')], {
       cwd: FIXTURES,
       encoding: 'utf8',
     });
     assert.deepEqual(JSON.parse(output), {
-      started: 1,
-      finished: 1,
-      exceptions: 1,
-      recording: false,
-      activeInListener: false,
-      sameSpanInReceivers: true,
-      status: 200,
+      withoutProvider: {
+        started: 1,
+        finished: 1,
+        exceptions: 1,
+        recording: false,
+        // Without an SDK no context manager is registered, so nothing is active.
+        activeInListener: false,
+        sameSpanInReceivers: true,
+        status: 200,
+        // The hooks that shape a span's attributes and name have no span to shape.
+        hookCalls: { startIncomingSpanHook: 0, spanNameHook: 0, requestHook: 1, responseHook: 1 },
+      },
+      afterRegister: {
+        started: 1,
+        finished: 1,
+        exceptions: 1,
+        recording: true,
+        activeInListener: true,
+        sameSpanInReceivers: true,
+        status: 200,
+        hookCalls: { startIncomingSpanHook: 1, spanNameHook: 1, requestHook: 2, responseHook: 2 },
+        spans: 1,
+        hookedAttribute: true,
+      },
     });
   });
 });

@@ -82,6 +82,33 @@ describe('request signals over a real http server', () => {
     assert.equal(spanAtEnd, started[0].kwargs.span);
   });
 
+  it("keeps the span active in the response's 'finish' listeners", async () => {
+    const started = record(requestStarted);
+    let spanAtFinish: unknown;
+    const { port } = await serve((_req, res) => {
+      res.on('finish', () => (spanAtFinish = trace.getActiveSpan()));
+      setTimeout(() => res.end('late'), 5);
+    });
+    await request(port);
+    await waitForSpans(1);
+    assert.equal(spanAtFinish, started[0].kwargs.span);
+  });
+
+  it('leaves the listeners the app adds unwrapped, so it can find and remove them', async () => {
+    let seen: { found: boolean; removed: boolean } | undefined;
+    const { port } = await serve((req, res) => {
+      const onData = () => undefined;
+      req.on('data', onData);
+      const found = req.listeners('data').includes(onData);
+      req.removeListener('data', onData);
+      seen = { found, removed: req.listenerCount('data') === 0 };
+      req.resume();
+      res.end();
+    });
+    await request(port, { method: 'POST', body: 'x' });
+    assert.deepEqual(seen, { found: true, removed: true });
+  });
+
   it('fires requestFinished exactly once per request on a keep-alive connection', async () => {
     const finished = record(requestFinished);
     const started = record(requestStarted);
