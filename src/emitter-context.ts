@@ -18,10 +18,14 @@ type EmitterInternals = { _events?: Record<string | symbol, unknown> };
 export function emitInContext(emitter: EventEmitter, requestContext: Context): void {
   const emit = emitter.emit;
   emitter.emit = function emitInRequestContext(this: EventEmitter, event: string | symbol): boolean {
-    const args = arguments;
+    // Most emits take this path, where `arguments` goes straight into Reflect.apply.
     if ((this as EmitterInternals)._events?.[event] === undefined || context.active() === requestContext) {
-      return Reflect.apply(emit, this, args);
+      return Reflect.apply(emit, this, arguments);
     }
-    return context.with(requestContext, () => Reflect.apply(emit, this, args));
+    return emitEnteringContext(this, emit, requestContext, arguments);
   } as Emit;
+}
+
+function emitEnteringContext(emitter: EventEmitter, emit: Emit, requestContext: Context, args: IArguments): boolean {
+  return context.with(requestContext, () => Reflect.apply(emit, emitter, args));
 }

@@ -8,7 +8,7 @@ import { EventEmitter } from 'events';
 import * as http from 'http';
 import * as https from 'https';
 import { Attributes, Context, ROOT_CONTEXT, Span, context, propagation, trace } from '@opentelemetry/api';
-import { RPCType, getRPCMetadata, isTracingSuppressed, setRPCMetadata, suppressTracing } from '@opentelemetry/core';
+import { RPCType, getRPCMetadata, isTracingSuppressed, suppressTracing } from '@opentelemetry/core';
 import {
   InstrumentationBase,
   InstrumentationNodeModuleDefinition,
@@ -24,6 +24,7 @@ import { ReceiverTiming } from './receiver-timing';
 import { StartedKwargs, exceptionKwargs, finishedKwargs } from './request-kwargs';
 import { emitInContext } from './emitter-context';
 import { emitObservingRejections } from './request-listeners';
+import { requestContext } from './request-context';
 import { recordOf, setRecord } from './request-records';
 import { gotRequestException, requestFinished, requestStarted } from './request-signals';
 import { endServerSpan, recordException, startServerSpan } from './server-span';
@@ -178,7 +179,7 @@ export class RequestSignalsInstrumentation
       } else {
         const parent = isTracingSuppressed(active) ? active : propagation.extract(ROOT_CONTEXT, request.headers);
         span = startServerSpan(this.tracer, request, scheme, method, parent, settings, this.logHookError);
-        spanContext = setRPCMetadata(trace.setSpan(parent, span), { type: RPCType.HTTP, span });
+        spanContext = requestContext(parent, span);
       }
       if (this.metrics.recording) {
         metricAttributes = ServerMetrics.startAttributes(method, scheme, request.httpVersion);

@@ -1,0 +1,68 @@
+/*
+ * The context a traced request runs in: its parent (extracted from the
+ * headers) plus the SERVER span and the RPC metadata. trace.setSpan and
+ * setRPCMetadata would each copy the parent's Map into a new BaseContext with
+ * three closures of its own: about 500 bytes each, measured, on every request.
+ * This one object answers those two keys itself and defers every other key to
+ * the parent. Contexts are immutable, so setValue and deleteValue derive the
+ * API's own context (built once, on first use), as if we had used the API.
+ */
+import { Context, Span, trace } from '@opentelemetry/api';
+import { RPCMetadata, RPCType, setRPCMetadata } from '@opentelemetry/core';
+import { NON_RECORDING_SPAN } from './noop-tracer';
+
+/** The key the API stores a value under, seen by handing it a context that records its setValue. */
+function keyWrittenBy(write: (context: Context) => Context): symbol | undefined {
+  let written: symbol | undefined;
+  const recorder: Context = {
+    getValue: () => undefined,
+    setValue(key: symbol) {
+      written = key;
+      return recorder;
+    },
+    deleteValue: () => recorder,
+  };
+  write(recorder);
+  return written;
+}
+
+const SPAN_KEY = keyWrittenBy(context => trace.setSpan(context, NON_RECORDING_SPAN));
+const RPC_METADATA_KEY = keyWrittenBy(context => setRPCMetadata(context, { type: RPCType.HTTP, span: NON_RECORDING_SPAN }));
+
+class RequestContext implements Context {
+  private derivable: Context | undefined;
+
+  constructor(
+    private readonly parent: Context,
+    private readonly span: Span,
+    private readonly rpcMetadata: RPCMetadata
+  ) {}
+
+  getValue(key: symbol): unknown {
+    if (key === SPAN_KEY) return this.span;
+    if (key === RPC_METADATA_KEY) return this.rpcMetadata;
+    return this.parent.getValue(key);
+  }
+
+  setValue(key: symbol, value: unknown): Context {
+    return this.asApiContext().setValue(key, value);
+  }
+
+  deleteValue(key: symbol): Context {
+    return this.asApiContext().deleteValue(key);
+  }
+
+  private asApiContext(): Context {
+    this.derivable ??= setRPCMetadata(trace.setSpan(this.parent, this.span), this.rpcMetadata);
+    return this.derivable;
+  }
+}
+
+/** `parent` with `span` active and RPC metadata naming it the request's HTTP span. */
+export function requestContext(parent: Context, span: Span): Context {
+  const rpcMetadata: RPCMetadata = { type: RPCType.HTTP, span };
+  if (SPAN_KEY === undefined || RPC_METADATA_KEY === undefined) {
+    return setRPCMetadata(trace.setSpan(parent, span), rpcMetadata);
+  }
+  return new RequestContext(parent, span, rpcMetadata);
+}
