@@ -17,7 +17,7 @@ import {
 import { UrlScheme, normalizeMethod } from './attributes';
 import { resolveConfig } from './config';
 import { FRAMEWORK_ADAPTERS } from './frameworks';
-import type { ExceptionHandler, InstrumentationSettings, RequestRecord } from './internal-types';
+import type { InstrumentationSettings, RecordHandler, RequestRecord } from './internal-types';
 import { RequestMetricAttributes, ServerMetrics } from './metrics';
 import { NON_RECORDING_SPAN, isNoopTracer } from './noop-tracer';
 import { ReceiverTiming } from './receiver-timing';
@@ -38,7 +38,7 @@ type Response = http.ServerResponse;
 
 export class RequestSignalsInstrumentation
   extends InstrumentationBase<RequestSignalsInstrumentationConfig>
-  implements ExceptionHandler
+  implements RecordHandler
 {
   // Declared, not initialised: the base constructor calls setConfig(), enable()
   // and _updateMetricInstruments() before field initialisers would run.
@@ -119,7 +119,7 @@ export class RequestSignalsInstrumentation
     }
     const record = this.openRecord(server, scheme, request, response, settings, ignored);
     setRecord(request, record);
-    response.prependListener('close', () => this.onResponseClose(record));
+    response.prependListener('close', onResponseCloseEvent);
     // A pipelined request queued behind an unfinished response has no socket
     // yet; if the connection closes first, Node never emits its response's 'close'.
     if (response.socket == null) request.once('close', () => this.onQueuedRequestClose(record));
@@ -127,17 +127,21 @@ export class RequestSignalsInstrumentation
       emitInContext(request, record.context);
       emitInContext(response, record.context);
     }
-    return inRecordContext(record, () => {
-      this.onRequestStarted(record);
-      try {
-        return emitBelow !== undefined
-          ? emitBelow()
-          : emitObservingRejections(server, event, request, response, this.onListenerRejection);
-      } catch (error) {
-        this.onException(record, error, false);
-        throw error;
-      }
-    });
+    if (!needsToEnter(record)) return this.runListeners(record, event, emitBelow);
+    return context.with(record.context, () => this.runListeners(record, event, emitBelow));
+  }
+
+  /* Runs requestStarted's receivers, then the server's request listeners (or the emit below us). */
+  private runListeners(record: RequestRecord, event: string, emitBelow: (() => boolean) | undefined): boolean {
+    this.onRequestStarted(record);
+    try {
+      return emitBelow !== undefined
+        ? emitBelow()
+        : emitObservingRejections(record.server, event, record.request, record.response, this.onListenerRejection);
+    } catch (error) {
+      this.onException(record, error, false);
+      throw error;
+    }
   }
 
   private isIgnored(request: Request, settings: InstrumentationSettings): boolean {
@@ -215,8 +219,18 @@ export class RequestSignalsInstrumentation
     this.dispatch(record, requestStarted, new StartedKwargs(requestStarted, record));
   }
 
-  /** Runs a signal's receivers robustly, timing them for the slow-receiver warning and the metric. */
+  /** Runs a signal's receivers in the request's context. */
   private dispatch<K extends object>(
+    record: RequestRecord,
+    signal: Signal<K, http.Server>,
+    kwargs: ReceiverKwargs<K, http.Server>
+  ): void {
+    if (!needsToEnter(record)) return this.dispatchHere(record, signal, kwargs);
+    context.with(record.context, () => this.dispatchHere(record, signal, kwargs));
+  }
+
+  /** Runs a signal's receivers robustly, timing them for the slow-receiver warning and the metric. */
+  private dispatchHere<K extends object>(
     record: RequestRecord,
     signal: Signal<K, http.Server>,
     kwargs: ReceiverKwargs<K, http.Server>
@@ -239,13 +253,13 @@ export class RequestSignalsInstrumentation
     reported.push(exception);
     if (gotRequestException._mayHaveReceivers(record.server)) {
       const kwargs = exceptionKwargs(gotRequestException, record, exception);
-      inRecordContext(record, () => this.dispatch(record, gotRequestException, kwargs));
+      this.dispatch(record, gotRequestException, kwargs);
     }
     if ((record.ownsSpan || ownerCannotSee) && !record.finished) recordException(record.span, exception);
   }
 
   /* Fires when the response closed: after it finished, or when the connection went first. */
-  private onResponseClose(record: RequestRecord): void {
+  onResponseClose(record: RequestRecord): void {
     if (record.finished) return;
     const aborted = !record.response.writableFinished;
     const durationMs = performance.now() - record.startTime;
@@ -273,7 +287,7 @@ export class RequestSignalsInstrumentation
   private onRequestFinished(record: RequestRecord, aborted: boolean, durationMs: number): void {
     if (!requestFinished._mayHaveReceivers(record.server)) return;
     const kwargs = finishedKwargs(requestFinished, record, aborted, durationMs);
-    inRecordContext(record, () => this.dispatch(record, requestFinished, kwargs));
+    this.dispatch(record, requestFinished, kwargs);
   }
 
   private callRequestHook(record: RequestRecord): void {
@@ -317,10 +331,15 @@ const SIGNAL_ATTRIBUTES = new Map<object, Attributes>([
   [gotRequestException, ServerMetrics.signalAttributes('gotRequestException')],
 ]);
 
-/** Runs `fn` in the request's context, entering it only when another is active. */
-function inRecordContext<T>(record: RequestRecord, fn: () => T): T {
-  if (!record.entersContext || context.active() === record.context) return fn();
-  return context.with(record.context, fn);
+/** Whether running in the request's context means entering it: not when nothing is traced, or when it is active. */
+function needsToEnter(record: RequestRecord): boolean {
+  return record.entersContext && context.active() !== record.context;
+}
+
+/** The one 'close' listener of every response: finds the request's record through `response.req`. */
+function onResponseCloseEvent(this: Response): void {
+  const record = recordOf(this.req);
+  if (record !== undefined) record.handler.onResponseClose(record);
 }
 
 /** The SERVER span instrumentation-http (or any instrumentation using RPC metadata) opened for this request. */

@@ -34,8 +34,8 @@ export interface RequestRecord {
   /** What the metrics need from the start, when this request counts in the metrics. */
   readonly metricAttributes: RequestMetricAttributes | undefined;
   readonly startTime: number;
-  /** The instrumentation that opened the record; errors reported later go through it. */
-  readonly handler: ExceptionHandler;
+  /** The instrumentation that opened the record; errors reported later, and the response's end, go through it. */
+  readonly handler: RecordHandler;
   /** The framework's route template, once a framework reported it. */
   route: string | undefined;
   /** Errors already reported, so each fires gotRequestException once. */
@@ -43,9 +43,11 @@ export interface RequestRecord {
   finished: boolean;
 }
 
-export interface ExceptionHandler {
+export interface RecordHandler {
   /** `ownerCannotSee`: record it even on a span another instrumentation owns. */
   onException(record: RequestRecord, exception: unknown, ownerCannotSee: boolean): void;
+  /** The response closed: after it finished, or when the connection went first. */
+  onResponseClose(record: RequestRecord): void;
 }
 
 /**
