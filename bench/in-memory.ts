@@ -5,20 +5,35 @@
  * client competing for the CPU. Each server switches its instrumentation off
  * and on between batches and reports both, so every overhead is a difference
  * within one process over adjacent batches. This resolves about a
- * microsecond, where the HTTP figures move by tens.
+ * microsecond, where the HTTP figures move by tens. A second set of servers,
+ * started so that no collection runs during a batch, measures the heap bytes
+ * each request allocates, off and on: a figure that hardly moves at all.
  */
 import { Spread, Target, fixed, medianAndQuartiles, targetLine } from './stats';
-import { VariantServer, inMemoryPairs } from './variants';
+import { VariantServer, allocationPairs, inMemoryPairs } from './variants';
 
-export interface InMemoryOptions { rounds: number; pairs: number; requests: number }
+export interface InMemoryOptions { rounds: number; pairs: number; requests: number; allocationPairs: number }
 
-interface VariantFigures { off: number[]; overhead: number[]; spansPerReq: number; callsPerReq: number }
+interface VariantFigures {
+  off: number[];
+  overhead: number[];
+  spansPerReq: number;
+  callsPerReq: number;
+  allocatedOff: number;
+  allocatedOverhead: number;
+}
 
 const median = (values: number[]) => medianAndQuartiles(values).median;
 
+/** Rows whose overhead is not over bare, so not comparable with the references'. */
+const RATIO_LESS = new Set(['bare', 'nine-more-receivers']);
+
 async function collect(servers: VariantServer[], options: InMemoryOptions): Promise<Map<string, VariantFigures>> {
   const figures = new Map<string, VariantFigures>(
-    servers.map(server => [server.variant, { off: [], overhead: [], spansPerReq: NaN, callsPerReq: NaN }])
+    servers.map(server => [
+      server.variant,
+      { off: [], overhead: [], spansPerReq: NaN, callsPerReq: NaN, allocatedOff: NaN, allocatedOverhead: NaN },
+    ])
   );
   for (const server of servers) await inMemoryPairs(server, options.requests, 4); // warm-up
   for (let index = 0; index < options.rounds; index++) {
@@ -36,6 +51,21 @@ async function collect(servers: VariantServer[], options: InMemoryOptions): Prom
   return figures;
 }
 
+async function collectAllocations(
+  allocationServers: VariantServer[],
+  figures: Map<string, VariantFigures>,
+  options: InMemoryOptions
+): Promise<void> {
+  for (const server of allocationServers) {
+    await allocationPairs(server, options.requests, 2); // warm-up
+    const pairs = await allocationPairs(server, options.requests, options.allocationPairs);
+    const mine = figures.get(server.variant)!;
+    mine.allocatedOff = median(pairs.off);
+    mine.allocatedOverhead = median(pairs.on.map((on, i) => on - pairs.off[i]));
+    console.log(`allocations ${server.variant.padEnd(30)} +${mine.allocatedOverhead.toFixed(0)} B/req`);
+  }
+}
+
 function overheadOf(figures: Map<string, VariantFigures>, variant: string): number {
   return median(figures.get(variant)?.overhead ?? []);
 }
@@ -47,8 +77,12 @@ function tableRow(variant: string, figures: Map<string, VariantFigures>): string
     variant,
     fixed(median(mine.off), 1),
     `${fixed(spread.median, 2)} (${fixed(spread.low, 1)} to ${fixed(spread.high, 1)})`,
-    variant === 'bare' ? '—' : fixed(spread.median / overheadOf(figures, 'minimal-span'), 2),
-    variant === 'bare' ? '—' : fixed(spread.median / overheadOf(figures, 'instrumentation-http'), 2),
+    ...(RATIO_LESS.has(variant) ? ['—', '—'] : [
+      fixed(spread.median / overheadOf(figures, 'minimal-span'), 2),
+      fixed(spread.median / overheadOf(figures, 'instrumentation-http'), 2),
+    ]),
+    fixed(mine.allocatedOff, 0),
+    fixed(mine.allocatedOverhead, 0),
     fixed(mine.spansPerReq, 2),
     fixed(mine.callsPerReq, 1),
   ];
@@ -62,12 +96,11 @@ function targetFigures(figures: Map<string, VariantFigures>): Array<[Target, Spr
     const theirs = overheadOf(figures, reference);
     return { median: mine.median / theirs, low: mine.low / theirs, high: mine.high / theirs };
   };
-  const tenMinusOne = overheadOf(figures, 'signals+sdk-10-receivers') - overheadOf(figures, 'signals+sdk');
   return [
     [{ name: 'signals-only overhead over bare (µs/req)', limit: 0.5 }, quartiles('signals-only')],
     [{ name: 'signals+sdk overhead / minimal-span overhead', limit: 1.25 }, ratio('signals+sdk', 'minimal-span')],
     [{ name: 'signals+sdk overhead / instrumentation-http overhead', limit: 0.3 }, ratio('signals+sdk', 'instrumentation-http')],
-    [{ name: '10 receivers minus 1 receiver (µs/req)', limit: 1 }, { median: tenMinusOne, low: NaN, high: NaN }],
+    [{ name: '10 receivers minus 1 receiver (µs/req)', limit: 1 }, quartiles('nine-more-receivers')],
   ];
 }
 
@@ -78,10 +111,14 @@ function report(variants: string[], figures: Map<string, VariantFigures>, option
     `${options.rounds} rounds; in each, every variant serves ${options.pairs} pairs of batches of ${options.requests} requests,`,
     'one batch with its instrumentation off and one with it on, in alternating order. Overhead = on − off of a pair',
     '(median, and quartiles over all pairs); bare has nothing to switch, so its row is the noise floor.',
+    'nine-more-receivers is signals+sdk whose switch connects receivers 2 to 10 to each signal instead: its',
+    'overhead is what ten receivers per signal cost over one.',
     'Ratios are of medians. spans/req and receiver calls/req count the batches with the instrumentation on.',
+    `Allocated: heap bytes per request, median over ${options.allocationPairs} pairs in servers started with`,
+    '`--expose-gc` and a 64 MB semi-space, so that no collection runs during a batch.',
     '',
-    '| variant | CPU µs/req, off | overhead µs/req (quartiles) | x minimal-span overhead | x instrumentation-http overhead | spans/req | receiver calls/req |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| variant | CPU µs/req, off | overhead µs/req (quartiles) | x minimal-span overhead | x instrumentation-http overhead | allocated B/req, off | allocated B/req, overhead | spans/req | receiver calls/req |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...variants.map(variant => tableRow(variant, figures)),
     '',
     'Targets, in memory (the ratio\'s range is the variant\'s quartiles over the reference\'s median):',
@@ -91,8 +128,13 @@ function report(variants: string[], figures: Map<string, VariantFigures>, option
   ].join('\n');
 }
 
-/** Runs the in-memory rounds; returns the Markdown section. */
-export async function benchInMemory(servers: VariantServer[], options: InMemoryOptions): Promise<string> {
+/** Runs the in-memory rounds, then the allocation pairs; returns the Markdown section. */
+export async function benchInMemory(
+  servers: VariantServer[],
+  allocationServers: VariantServer[],
+  options: InMemoryOptions
+): Promise<string> {
   const figures = await collect(servers, options);
+  await collectAllocations(allocationServers, figures, options);
   return report(servers.map(server => server.variant), figures, options);
 }

@@ -13,7 +13,15 @@ import * as os from 'os';
 import * as path from 'path';
 import { benchHttp } from './http';
 import { benchInMemory } from './in-memory';
-import { BENCH_DIR, VARIANTS, VariantServer, selectedVariants, startServer } from './variants';
+import {
+  ALLOCATION_NODE_OPTIONS,
+  BENCH_DIR,
+  IN_MEMORY_EXTRA_VARIANTS,
+  VARIANTS,
+  VariantServer,
+  selectedVariants,
+  startServer,
+} from './variants';
 
 const argv = process.argv.slice(2);
 const QUICK = argv.includes('--quick');
@@ -21,7 +29,9 @@ const IN_MEMORY = !argv.includes('--http-only');
 const HTTP = !argv.includes('--in-memory-only');
 const RESULTS_FILE = path.join(BENCH_DIR, 'RESULTS.md');
 
-const IN_MEMORY_OPTIONS = QUICK ? { rounds: 2, pairs: 10, requests: 500 } : { rounds: 5, pairs: 30, requests: 500 };
+const IN_MEMORY_OPTIONS = QUICK
+  ? { rounds: 2, pairs: 10, requests: 500, allocationPairs: 3 }
+  : { rounds: 5, pairs: 30, requests: 500, allocationPairs: 9 };
 const HTTP_OPTIONS = QUICK
   ? { rounds: 2, requests: 2_000, warmupRequests: 500 }
   : { rounds: 5, requests: 20_000, warmupRequests: 10_000 };
@@ -37,15 +47,41 @@ function header(loadBefore: number[]): string {
   ].join('\n');
 }
 
+async function startServers(variants: string[], execArgv?: string[]): Promise<VariantServer[]> {
+  const started = await Promise.allSettled(variants.map(variant => startServer(variant, execArgv)));
+  const servers = started.flatMap(result => (result.status === 'fulfilled' ? [result.value] : []));
+  const failure = started.find(result => result.status === 'rejected');
+  if (failure === undefined) return servers;
+  stopServers(servers);
+  throw (failure as PromiseRejectedResult).reason;
+}
+
+function stopServers(servers: VariantServer[]): void {
+  for (const server of servers) server.child.kill();
+}
+
+async function inMemorySection(servers: VariantServer[], fullSet: boolean): Promise<string> {
+  const extra = fullSet ? await startServers(IN_MEMORY_EXTRA_VARIANTS) : [];
+  const all = [...servers, ...extra];
+  try {
+    const allocationServers = await startServers(all.map(server => server.variant), ALLOCATION_NODE_OPTIONS);
+    try {
+      return await benchInMemory(all, allocationServers, IN_MEMORY_OPTIONS);
+    } finally {
+      stopServers(allocationServers);
+    }
+  } finally {
+    stopServers(extra);
+  }
+}
+
 async function main(): Promise<void> {
   const variants = selectedVariants(argv);
   const loadBefore = os.loadavg();
-  const started = await Promise.allSettled(variants.map(startServer));
-  const servers: VariantServer[] = started.flatMap(result => (result.status === 'fulfilled' ? [result.value] : []));
+  const servers = await startServers(variants);
   try {
-    for (const result of started) if (result.status === 'rejected') throw result.reason;
     const sections: string[] = [];
-    if (IN_MEMORY) sections.push(await benchInMemory(servers, IN_MEMORY_OPTIONS));
+    if (IN_MEMORY) sections.push(await inMemorySection(servers, variants === VARIANTS));
     if (HTTP) sections.push(await benchHttp(servers, HTTP_OPTIONS));
     const markdown = [
       header(loadBefore),
@@ -58,7 +94,7 @@ async function main(): Promise<void> {
     writeFileSync(RESULTS_FILE, markdown);
     console.log(`written to ${path.relative(process.cwd(), RESULTS_FILE)}`);
   } finally {
-    for (const server of servers) server.child.kill();
+    stopServers(servers);
   }
 }
 

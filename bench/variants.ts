@@ -16,10 +16,17 @@ export const VARIANTS = [
   'instrumentation-http+signals',
 ];
 
+/** In memory only: its switch adds receivers 2 to 10 instead of the instrumentation (one overhead, paired). */
+export const IN_MEMORY_EXTRA_VARIANTS = ['nine-more-receivers'];
+
 export const BENCH_DIR = path.join(__dirname, '..', '..', 'bench');
 
 export interface ServerStats { cpu: NodeJS.CpuUsage; spans: number; receiverCalls: number }
 export interface InMemoryPairs { off: number[]; on: number[]; spansPerReq: number; callsPerReq: number }
+export interface AllocationPairs { off: number[]; on: number[] }
+
+/** Node options for servers that measure allocations: gc() and a young generation no batch fills. */
+export const ALLOCATION_NODE_OPTIONS = ['--expose-gc', '--min-semi-space-size=64', '--max-semi-space-size=64'];
 export interface VariantServer { variant: string; child: ChildProcess; url: string }
 
 /** VARIANTS, or bare plus the servers named by --only (any file in bench/servers). */
@@ -28,9 +35,9 @@ export function selectedVariants(argv: string[]): string[] {
   return only === undefined ? VARIANTS : [...new Set(['bare', ...only.slice('--only='.length).split(',')])];
 }
 
-export async function startServer(variant: string): Promise<VariantServer> {
+export async function startServer(variant: string, execArgv: string[] = []): Promise<VariantServer> {
   const script = path.join(BENCH_DIR, 'servers', `${variant}.js`);
-  const child = fork(script, [], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const child = fork(script, [], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'], execArgv });
   const firstLine = new Promise<string>((resolve, reject) => {
     let output = '';
     child.stdout!.setEncoding('utf8').on('data', chunk => {
@@ -56,4 +63,9 @@ export function serverStats(server: VariantServer): Promise<ServerStats> {
 /** `pairs` batches of `requests` with the instrumentation off, and as many with it on, served in memory. */
 export function inMemoryPairs(server: VariantServer, requests: number, pairs: number): Promise<InMemoryPairs> {
   return ask(server, { inMemory: requests, pairs });
+}
+
+/** Heap bytes allocated per request, instrumentation off and on (a server started with ALLOCATION_NODE_OPTIONS). */
+export function allocationPairs(server: VariantServer, requests: number, pairs: number): Promise<AllocationPairs> {
+  return ask(server, { allocations: requests, pairs });
 }

@@ -83,7 +83,7 @@ function adoptRouteFromMetadata(record: RequestRecord): void {
 
 function nameByHook(record: RequestRecord, logHookError: HookErrorLogger): void {
   const hook = record.config.options.spanNameHook;
-  if (hook === undefined) return;
+  if (hook === undefined || !record.span.isRecording()) return;
   const { request, response, route } = record;
   const method = spanNameFor(normalizeMethod(request.method));
   const defaultName = route === undefined ? method : `${method} ${route}`;

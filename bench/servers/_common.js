@@ -12,9 +12,14 @@
  *   alternating order, and replies { off: [µs/req…], on: [µs/req…], spansPerReq,
  *   callsPerReq } (for the 'on' batches). Pairing within one process cancels the
  *   machine's drift, which is larger than the sub-µs figures measured.
+ * - { allocations: requests, pairs }: the same pairs, replying { off: [bytes/req…], on: [bytes/req…] }:
+ *   heap bytes allocated per request, read from v8's used heap size around a batch. Only valid in a
+ *   server started with --expose-gc and a young generation larger than a batch allocates
+ *   (--min-semi-space-size / --max-semi-space-size), so that no collection runs during a batch.
  * Run by hand (e.g. under `node --cpu-prof`), SIGUSR2 prints process.cpuUsage()
  * and SIGINT exits cleanly.
  */
+const v8 = require('v8');
 const { BatchSpanProcessor } = require('@opentelemetry/sdk-trace-base');
 const { NodeTracerProvider } = require('@opentelemetry/sdk-trace-node');
 const { loadInMemory } = require('./_in-memory-load');
@@ -49,12 +54,18 @@ function setUpSdk() {
 
 let receiverCalls = 0;
 
-/** Connects `count` trivial receivers to each of the three request signals. */
+/** Connects `count` trivial receivers to each of the three request signals; returns a function that disconnects them. */
 function connectReceivers(count) {
   const signals = require('otel-request-signals');
+  const connected = [];
   for (const signal of [signals.requestStarted, signals.requestFinished, signals.gotRequestException]) {
-    for (let i = 0; i < count; i++) signal.connect(() => void receiverCalls++);
+    for (let i = 0; i < count; i++) {
+      const receiver = () => void receiverCalls++;
+      signal.connect(receiver);
+      connected.push([signal, receiver]);
+    }
   }
+  return () => connected.forEach(([signal, receiver]) => signal.disconnect(receiver));
 }
 
 function answer(_request, response) {
@@ -93,6 +104,27 @@ async function inMemoryPairs(server, switchTo, requests, pairs) {
   return result;
 }
 
+/** Heap bytes allocated per request for `requests` requests served in memory (see the header). */
+async function allocationBatch(server, requests) {
+  await loadInMemory(server, 200);
+  global.gc();
+  const before = v8.getHeapStatistics().used_heap_size;
+  await loadInMemory(server, requests);
+  return (v8.getHeapStatistics().used_heap_size - before) / requests;
+}
+
+async function allocationPairs(server, switchTo, requests, pairs) {
+  const result = { off: [], on: [] };
+  for (let i = 0; i < pairs; i++) {
+    for (const on of i % 2 === 0 ? [false, true] : [true, false]) {
+      switchTo(on);
+      result[on ? 'on' : 'off'].push(await allocationBatch(server, requests));
+    }
+  }
+  switchTo(true);
+  return result;
+}
+
 /** Switches instrumentations off (innermost wrapper last) and on again (in registration order). */
 function instrumentationSwitch(instrumentations) {
   let on = true;
@@ -117,6 +149,9 @@ function serve(http, { wrap = listener => listener, instrumentations = [], switc
     if (message === 'stats') return process.send(await stats());
     if (typeof message?.inMemory === 'number') {
       process.send(await inMemoryPairs(server, switcher, message.inMemory, message.pairs));
+    }
+    if (typeof message?.allocations === 'number') {
+      process.send(await allocationPairs(server, switcher, message.allocations, message.pairs));
     }
   });
   process.on('disconnect', () => process.exit(0));

@@ -1,0 +1,91 @@
+'use strict';
+/*
+ * signals+sdk against minimal-span in ONE process, for the ratio target:
+ *
+ *   npm run bench:ratio [-- --rounds=150]
+ *
+ * Separate server processes differ from each other by a few µs per request
+ * on this kind of machine (JIT and memory layout luck, shown by their "off"
+ * figures in bench/RESULTS.md), which moves a ratio of two overheads by a lot.
+ * Here one server, one SDK and one BatchSpanProcessor serve batches of 500
+ * requests in memory in three interleaved states: bare (our instrumentation
+ * disabled, plain listener), ours (enabled, one receiver per signal) and
+ * minimal-span (disabled, the hand-written span of bench/servers/minimal-span.js).
+ * Overheads are taken against the bare batch of the same round.
+ */
+const { ROOT_CONTEXT, SpanKind, context, propagation, trace } = require('@opentelemetry/api');
+const { registerInstrumentations } = require('@opentelemetry/instrumentation');
+const { RequestSignalsInstrumentation } = require('otel-request-signals');
+const { connectReceivers, setUpSdk } = require('./servers/_common');
+const { loadInMemory } = require('./servers/_in-memory-load');
+
+const ROUNDS = Number((process.argv.find(arg => arg.startsWith('--rounds=')) ?? '--rounds=150').slice(9));
+const REQUESTS = 500;
+
+const tracerProvider = setUpSdk();
+const tracer = tracerProvider.getTracer('minimal-span');
+const instrumentation = new RequestSignalsInstrumentation();
+registerInstrumentations({ tracerProvider, instrumentations: [instrumentation] });
+connectReceivers(1);
+const http = require('http');
+
+let minimalSpan = false;
+const server = http.createServer((request, response) => {
+  if (!minimalSpan) return response.end('ok');
+  const parent = propagation.extract(ROOT_CONTEXT, request.headers);
+  const span = tracer.startSpan(
+    request.method,
+    {
+      kind: SpanKind.SERVER,
+      attributes: {
+        'http.request.method': request.method,
+        'url.scheme': 'http',
+        'url.path': request.url,
+        'server.address': request.socket.localAddress,
+        'server.port': request.socket.localPort,
+        'network.peer.address': request.socket.remoteAddress,
+      },
+    },
+    parent
+  );
+  response.once('finish', () => span.end());
+  return context.with(trace.setSpan(parent, span), () => response.end('ok'));
+});
+
+const STATES = {
+  bare: () => (instrumentation.disable(), (minimalSpan = false)),
+  'signals+sdk': () => (instrumentation.enable(), (minimalSpan = false)),
+  'minimal-span': () => (instrumentation.disable(), (minimalSpan = true)),
+};
+
+async function batch(state) {
+  STATES[state]();
+  const before = process.cpuUsage();
+  await loadInMemory(server, REQUESTS);
+  await tracerProvider.forceFlush();
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / REQUESTS;
+}
+
+const median = values => [...values].sort((a, b) => a - b)[values.length >> 1];
+
+async function main() {
+  for (const state of Object.keys(STATES)) for (let i = 0; i < 10; i++) await batch(state);
+  const figures = { bare: [], 'signals+sdk': [], 'minimal-span': [] };
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = Object.keys(STATES);
+    if (round % 2 === 1) order.reverse();
+    for (const state of order) figures[state].push(await batch(state));
+  }
+  const overhead = state => figures[state].map((cpu, i) => cpu - figures.bare[i]);
+  const ours = median(overhead('signals+sdk'));
+  const minimal = median(overhead('minimal-span'));
+  console.log(`${ROUNDS} rounds x 3 states x ${REQUESTS} requests in memory, one process, Node ${process.version}`);
+  console.log(`bare ${median(figures.bare).toFixed(2)} µs/req; overhead: signals+sdk ${ours.toFixed(2)} µs/req, ` +
+    `minimal-span ${minimal.toFixed(2)} µs/req; ratio ${(ours / minimal).toFixed(2)} (target ≤ 1.25)`);
+}
+
+main().catch(error => {
+  console.error(error);
+  process.exitCode = 1;
+});
