@@ -22,7 +22,7 @@ import { RequestMetricAttributes, ServerMetrics } from './metrics';
 import { NON_RECORDING_SPAN, isNoopTracer } from './noop-tracer';
 import { ReceiverTiming } from './receiver-timing';
 import { StartedKwargs, exceptionKwargs, finishedKwargs } from './request-kwargs';
-import { emitInContext } from './emitter-context';
+import { EmitterContextPatch } from './emitter-context';
 import { emitObservingRejections } from './request-listeners';
 import { requestContext } from './request-context';
 import { recordOf, setRecord } from './request-records';
@@ -43,6 +43,7 @@ export class RequestSignalsInstrumentation
   // Declared, not initialised: the base constructor calls setConfig(), enable()
   // and _updateMetricInstruments() before field initialisers would run.
   private declare serverPatches: ServerEmitPatch[] | undefined;
+  private declare emitterContextPatch: EmitterContextPatch | undefined;
   private declare receiverTiming: ReceiverTiming | undefined;
   private declare settings: InstrumentationSettings;
   private declare metrics: ServerMetrics;
@@ -79,12 +80,15 @@ export class RequestSignalsInstrumentation
       this.createServerPatch(https.Server.prototype, 'https'),
     ];
     for (const patch of this.serverPatches) patch.install();
+    this.emitterContextPatch ??= new EmitterContextPatch();
+    this.emitterContextPatch.install();
     for (const adapter of FRAMEWORK_ADAPTERS) adapter.enable?.();
   }
 
   override disable(): void {
     super.disable();
     for (const patch of this.serverPatches ?? []) patch.uninstall();
+    this.emitterContextPatch?.uninstall();
     for (const adapter of FRAMEWORK_ADAPTERS) adapter.disable?.();
   }
 
@@ -123,10 +127,6 @@ export class RequestSignalsInstrumentation
     // A pipelined request queued behind an unfinished response has no socket
     // yet; if the connection closes first, Node never emits its response's 'close'.
     if (response.socket == null) request.once('close', () => this.onQueuedRequestClose(record));
-    if (record.entersContext && record.ownsSpan) {
-      emitInContext(request, record.context);
-      emitInContext(response, record.context);
-    }
     if (!needsToEnter(record)) return this.runListeners(record, event, emitBelow);
     return context.with(record.context, () => this.runListeners(record, event, emitBelow));
   }

@@ -78,6 +78,16 @@ describe('registration, load order and coexistence of copies', () => {
     assert.deepEqual([patched !== before, http.Server.prototype.emit === before], [true, true]);
   });
 
+  it("restores the request's and the response's emit when disabled", () => {
+    const prototypes = [http.IncomingMessage.prototype, http.ServerResponse.prototype];
+    const before = prototypes.map(prototype => prototype.emit);
+    instrumentation.enable();
+    const patched = prototypes.map((prototype, i) => prototype.emit !== before[i]);
+    instrumentation.disable();
+    assert.deepEqual(patched, [true, true]);
+    assert.deepEqual(prototypes.map((prototype, i) => prototype.emit === before[i]), [true, true]);
+  });
+
   it('fires once and opens one span with two instances enabled', async () => {
     running = await startHttpServer((_req, res) => res.end());
     const started = record(requestStarted);
