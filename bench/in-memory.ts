@@ -12,7 +12,13 @@
 import { Spread, Target, fixed, medianAndQuartiles, targetLine } from './stats';
 import { VariantServer, allocationPairs, inMemoryPairs } from './variants';
 
-export interface InMemoryOptions { rounds: number; pairs: number; requests: number; allocationPairs: number }
+export interface InMemoryOptions {
+  rounds: number;
+  pairs: number;
+  requests: number;
+  allocationPairs: number;
+  allocationRequests: number;
+}
 
 interface VariantFigures {
   off: number[];
@@ -57,8 +63,8 @@ async function collectAllocations(
   options: InMemoryOptions
 ): Promise<void> {
   for (const server of allocationServers) {
-    await allocationPairs(server, options.requests, 2); // warm-up
-    const pairs = await allocationPairs(server, options.requests, options.allocationPairs);
+    await allocationPairs(server, options.allocationRequests, 2); // warm-up
+    const pairs = await allocationPairs(server, options.allocationRequests, options.allocationPairs);
     const mine = figures.get(server.variant)!;
     mine.allocatedOff = median(pairs.off);
     mine.allocatedOverhead = median(pairs.on.map((on, i) => on - pairs.off[i]));
@@ -114,8 +120,8 @@ function report(variants: string[], figures: Map<string, VariantFigures>, option
     'nine-more-receivers is signals+sdk whose switch connects receivers 2 to 10 to each signal instead: its',
     'overhead is what ten receivers per signal cost over one.',
     'Ratios are of medians. spans/req and receiver calls/req count the batches with the instrumentation on.',
-    `Allocated: heap bytes per request, median over ${options.allocationPairs} pairs in servers started with`,
-    '`--expose-gc` and a 64 MB semi-space, so that no collection runs during a batch.',
+    `Allocated: heap bytes per request, median over ${options.allocationPairs} pairs of batches of ${options.allocationRequests} requests,`,
+    'in servers started with `--expose-gc` and a 128 MB semi-space, so that no collection runs during a batch.',
     '',
     '| variant | CPU µs/req, off | overhead µs/req (quartiles) | x minimal-span overhead | x instrumentation-http overhead | allocated B/req, off | allocated B/req, overhead | spans/req | receiver calls/req |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',

@@ -30,8 +30,8 @@ const HTTP = !argv.includes('--in-memory-only');
 const RESULTS_FILE = path.join(BENCH_DIR, 'RESULTS.md');
 
 const IN_MEMORY_OPTIONS = QUICK
-  ? { rounds: 2, pairs: 10, requests: 500, allocationPairs: 3 }
-  : { rounds: 5, pairs: 30, requests: 500, allocationPairs: 9 };
+  ? { rounds: 2, pairs: 10, requests: 500, allocationPairs: 3, allocationRequests: 2000 }
+  : { rounds: 5, pairs: 30, requests: 500, allocationPairs: 9, allocationRequests: 2000 };
 const HTTP_OPTIONS = QUICK
   ? { rounds: 2, requests: 2_000, warmupRequests: 500 }
   : { rounds: 5, requests: 20_000, warmupRequests: 10_000 };

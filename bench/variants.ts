@@ -26,7 +26,7 @@ export interface InMemoryPairs { off: number[]; on: number[]; spansPerReq: numbe
 export interface AllocationPairs { off: number[]; on: number[] }
 
 /** Node options for servers that measure allocations: gc() and a young generation no batch fills. */
-export const ALLOCATION_NODE_OPTIONS = ['--expose-gc', '--min-semi-space-size=64', '--max-semi-space-size=64'];
+export const ALLOCATION_NODE_OPTIONS = ['--expose-gc', '--min-semi-space-size=128', '--max-semi-space-size=128'];
 export interface VariantServer { variant: string; child: ChildProcess; url: string }
 
 /** VARIANTS, or bare plus the servers named by --only (any file in bench/servers). */

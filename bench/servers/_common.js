@@ -89,25 +89,32 @@ async function inMemoryBatch(server, requests) {
 
 async function inMemoryPairs(server, switchTo, requests, pairs) {
   const result = { off: [], on: [], spansPerReq: 0, callsPerReq: 0 };
-  const start = await stats();
+  let spans = 0;
+  let calls = 0;
   for (let i = 0; i < pairs; i++) {
     for (const on of i % 2 === 0 ? [false, true] : [true, false]) {
       switchTo(on);
+      const before = await stats();
       result[on ? 'on' : 'off'].push(await inMemoryBatch(server, requests));
+      if (!on) continue;
+      const after = await stats();
+      spans += after.spans - before.spans;
+      calls += after.receiverCalls - before.receiverCalls;
     }
   }
   switchTo(true);
-  const end = await stats();
-  const served = requests * pairs;
-  result.spansPerReq = (end.spans - start.spans) / served;
-  result.callsPerReq = (end.receiverCalls - start.receiverCalls) / served;
+  result.spansPerReq = spans / (requests * pairs);
+  result.callsPerReq = calls / (requests * pairs);
   return result;
 }
 
 /** Heap bytes allocated per request for `requests` requests served in memory (see the header). */
 async function allocationBatch(server, requests) {
   await loadInMemory(server, 200);
+  // A full collection, time for its concurrent sweeping to finish, then an empty young generation.
   global.gc();
+  await new Promise(resolve => setTimeout(resolve, 20));
+  global.gc({ type: 'minor' });
   const before = v8.getHeapStatistics().used_heap_size;
   await loadInMemory(server, requests);
   return (v8.getHeapStatistics().used_heap_size - before) / requests;
