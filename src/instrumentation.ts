@@ -7,8 +7,8 @@
 import { EventEmitter } from 'events';
 import * as http from 'http';
 import * as https from 'https';
-import { Attributes, Context, ROOT_CONTEXT, Span, context, propagation, trace } from '@opentelemetry/api';
-import { RPCType, getRPCMetadata, isTracingSuppressed, suppressTracing } from '@opentelemetry/core';
+import { Context, ROOT_CONTEXT, Span, context, propagation, trace } from '@opentelemetry/api';
+import { isTracingSuppressed, suppressTracing } from '@opentelemetry/core';
 import {
   InstrumentationBase,
   InstrumentationNodeModuleDefinition,
@@ -24,7 +24,9 @@ import { ReceiverTiming } from './receiver-timing';
 import { StartedKwargs, exceptionKwargs, finishedKwargs } from './request-kwargs';
 import { EmitterContextPatch } from './emitter-context';
 import { emitObservingRejections } from './request-listeners';
-import { requestContext } from './request-context';
+import { callRequestHook, callResponseHook } from './hooks';
+import { foreignServerSpan, needsToEnter, requestContext } from './request-context';
+import { dispatchSignal } from './signal-dispatch';
 import { recordOf, setRecord } from './request-records';
 import { gotRequestException, requestFinished, requestStarted } from './request-signals';
 import { endServerSpan, recordException, startServerSpan } from './server-span';
@@ -209,7 +211,7 @@ export class RequestSignalsInstrumentation
       reportedExceptions: undefined,
       finished: false,
     };
-    if (record.ownsSpan && !ignored) this.callRequestHook(record);
+    callRequestHook(record, this.logHookError);
     return record;
   }
 
@@ -219,27 +221,12 @@ export class RequestSignalsInstrumentation
     this.dispatch(record, requestStarted, new StartedKwargs(requestStarted, record));
   }
 
-  /** Runs a signal's receivers in the request's context. */
   private dispatch<K extends object>(
     record: RequestRecord,
     signal: Signal<K, http.Server>,
     kwargs: ReceiverKwargs<K, http.Server>
   ): void {
-    if (!needsToEnter(record)) return this.dispatchHere(record, signal, kwargs);
-    context.with(record.context, () => this.dispatchHere(record, signal, kwargs));
-  }
-
-  /** Runs a signal's receivers robustly, timing them for the slow-receiver warning and the metric. */
-  private dispatchHere<K extends object>(
-    record: RequestRecord,
-    signal: Signal<K, http.Server>,
-    kwargs: ReceiverKwargs<K, http.Server>
-  ): void {
-    const timer = this.receiverTiming?.timer;
-    if (!this.metrics.recording || record.ignored) return signal._notifyRobust(record.server, kwargs, timer);
-    const startedAt = performance.now();
-    signal._notifyRobust(record.server, kwargs, timer);
-    this.metrics.receiversRan(SIGNAL_ATTRIBUTES.get(signal) ?? {}, performance.now() - startedAt);
+    dispatchSignal(record, signal, kwargs, this.metrics, this.receiverTiming?.timer);
   }
 
   /*
@@ -263,7 +250,7 @@ export class RequestSignalsInstrumentation
     if (record.finished) return;
     const aborted = !record.response.writableFinished;
     const durationMs = performance.now() - record.startTime;
-    this.callResponseHook(record);
+    callResponseHook(record, this.logHookError);
     this.onRequestFinished(record, aborted, durationMs);
     record.finished = true;
     this.endSpanAndMetrics(record, aborted, durationMs);
@@ -290,30 +277,6 @@ export class RequestSignalsInstrumentation
     this.dispatch(record, requestFinished, kwargs);
   }
 
-  private callRequestHook(record: RequestRecord): void {
-    const hook = record.config.options.requestHook;
-    if (hook === undefined) return;
-    context.with(record.context, () =>
-      safeExecuteInTheMiddle(
-        () => hook(record.span, record.request),
-        error => error && this.logHookError('requestHook', error),
-        true
-      )
-    );
-  }
-
-  private callResponseHook(record: RequestRecord): void {
-    const hook = record.config.options.responseHook;
-    if (hook === undefined || !record.ownsSpan || record.ignored) return;
-    context.with(record.context, () =>
-      safeExecuteInTheMiddle(
-        () => hook(record.span, record.response),
-        error => error && this.logHookError('responseHook', error),
-        true
-      )
-    );
-  }
-
   /** A request listener's promise rejected: the app's own code failed, where no owner of the span can see it. */
   private readonly onListenerRejection = (request: Request, error: unknown): void => {
     const record = recordOf(request);
@@ -325,25 +288,8 @@ export class RequestSignalsInstrumentation
   };
 }
 
-const SIGNAL_ATTRIBUTES = new Map<object, Attributes>([
-  [requestStarted, ServerMetrics.signalAttributes('requestStarted')],
-  [requestFinished, ServerMetrics.signalAttributes('requestFinished')],
-  [gotRequestException, ServerMetrics.signalAttributes('gotRequestException')],
-]);
-
-/** Whether running in the request's context means entering it: not when nothing is traced, or when it is active. */
-function needsToEnter(record: RequestRecord): boolean {
-  return record.entersContext && context.active() !== record.context;
-}
-
 /** The one 'close' listener of every response: finds the request's record through `response.req`. */
 function onResponseCloseEvent(this: Response): void {
   const record = recordOf(this.req);
   if (record !== undefined) record.handler.onResponseClose(record);
-}
-
-/** The SERVER span instrumentation-http (or any instrumentation using RPC metadata) opened for this request. */
-function foreignServerSpan(active: Context): Span | undefined {
-  const metadata = getRPCMetadata(active);
-  return metadata?.type === RPCType.HTTP ? metadata.span : undefined;
 }

@@ -6,9 +6,11 @@
  * This one object answers those two keys itself and defers every other key to
  * the parent. Contexts are immutable, so setValue and deleteValue derive the
  * API's own context (built once, on first use), as if we had used the API.
+ * Also here: the two questions asked of a context per request.
  */
-import { Context, Span, trace } from '@opentelemetry/api';
-import { RPCMetadata, RPCType, setRPCMetadata } from '@opentelemetry/core';
+import { Context, Span, context, trace } from '@opentelemetry/api';
+import { RPCMetadata, RPCType, getRPCMetadata, setRPCMetadata } from '@opentelemetry/core';
+import type { RequestRecord } from './internal-types';
 import { NON_RECORDING_SPAN } from './noop-tracer';
 
 /** The key the API stores a value under, seen by handing it a context that records its setValue. */
@@ -65,4 +67,15 @@ export function requestContext(parent: Context, span: Span): Context {
     return setRPCMetadata(trace.setSpan(parent, span), rpcMetadata);
   }
   return new RequestContext(parent, span, rpcMetadata);
+}
+
+/** The SERVER span instrumentation-http (or any instrumentation using RPC metadata) opened for this request. */
+export function foreignServerSpan(active: Context): Span | undefined {
+  const metadata = getRPCMetadata(active);
+  return metadata?.type === RPCType.HTTP ? metadata.span : undefined;
+}
+
+/** Whether running in the request's context means entering it: not when nothing is traced, or when it is active. */
+export function needsToEnter(record: RequestRecord): boolean {
+  return record.entersContext && context.active() !== record.context;
 }

@@ -15,14 +15,13 @@ import {
   responseAttributes,
   spanNameFor,
 } from './attributes';
+import type { HookErrorLogger } from './hooks';
 import type { InstrumentationSettings, RequestRecord } from './internal-types';
 import { applyRoute } from './request-reporting';
 import { safeString } from './utils';
 
 const ABORTED_ERROR_TYPE = 'aborted';
 const ABORTED_DESCRIPTION = 'the client closed the connection before the response finished';
-
-type HookErrorLogger = (hook: string, error: Error) => void;
 
 export function startServerSpan(
   tracer: Tracer,

@@ -1,0 +1,43 @@
+/*
+ * How the instrumentation sends a request signal: robustly (a failing
+ * receiver is logged, never thrown into the request), in the request's
+ * context, timed for the slow-receiver warning and, with a MeterProvider,
+ * for request_signals.receiver.duration.
+ */
+import { Attributes, context } from '@opentelemetry/api';
+import type { Server } from 'http';
+import type { RequestRecord } from './internal-types';
+import { ServerMetrics } from './metrics';
+import { needsToEnter } from './request-context';
+import { gotRequestException, requestFinished, requestStarted } from './request-signals';
+import type { ReceiverKwargs, ReceiverTimer, Signal } from './signal';
+
+const SIGNAL_ATTRIBUTES = new Map<object, Attributes>([
+  [requestStarted, ServerMetrics.signalAttributes('requestStarted')],
+  [requestFinished, ServerMetrics.signalAttributes('requestFinished')],
+  [gotRequestException, ServerMetrics.signalAttributes('gotRequestException')],
+]);
+
+export function dispatchSignal<K extends object>(
+  record: RequestRecord,
+  signal: Signal<K, Server>,
+  kwargs: ReceiverKwargs<K, Server>,
+  metrics: ServerMetrics,
+  timer: ReceiverTimer | undefined
+): void {
+  if (!needsToEnter(record)) return dispatchHere(record, signal, kwargs, metrics, timer);
+  context.with(record.context, () => dispatchHere(record, signal, kwargs, metrics, timer));
+}
+
+function dispatchHere<K extends object>(
+  record: RequestRecord,
+  signal: Signal<K, Server>,
+  kwargs: ReceiverKwargs<K, Server>,
+  metrics: ServerMetrics,
+  timer: ReceiverTimer | undefined
+): void {
+  if (!metrics.recording || record.ignored) return signal._notifyRobust(record.server, kwargs, timer);
+  const startedAt = performance.now();
+  signal._notifyRobust(record.server, kwargs, timer);
+  metrics.receiversRan(SIGNAL_ATTRIBUTES.get(signal) ?? {}, performance.now() - startedAt);
+}
