@@ -5,11 +5,11 @@
  * the same by patching eight methods on each emitter and wrapping every
  * listener added later; measured, that was the largest single cost of a
  * traced request (bench/NOTES.md). Here IncomingMessage.prototype.emit and
- * ServerResponse.prototype.emit are wrapped once, at enable(): for an
- * emitter whose request we trace, an event with listeners, and another
- * context active, the listeners run in the request's context. Nothing is
- * added to each request, and listeners are not wrapped, so removeListener
- * and listeners() see exactly what the app added.
+ * ServerResponse.prototype.emit are wrapped once, by the first traced
+ * request: for an emitter whose request we trace, an event with listeners,
+ * and another context active, the listeners run in the request's context.
+ * Nothing is added to each request, and listeners are not wrapped, so
+ * removeListener and listeners() see exactly what the app added.
  */
 import { context } from '@opentelemetry/api';
 import type { EventEmitter } from 'events';
@@ -32,17 +32,26 @@ export function bindsListeners(record: RequestRecord): boolean {
   return record.entersContext && record.ownsSpan;
 }
 
+/**
+ * Installed by the first request that needs it (a traced one), not at
+ * enable(): a process without a TracerProvider never gets the wrappers.
+ */
 export class EmitterContextPatch {
+  private installed = false;
   private readonly patches = [
     new PrototypeEmitPatch(IncomingMessage.prototype, recordOfRequest),
     new PrototypeEmitPatch(ServerResponse.prototype, recordOfResponse),
   ];
 
+  /** Cheap when already installed: called for every traced request. */
   install(): void {
+    if (this.installed) return;
+    this.installed = true;
     for (const patch of this.patches) patch.install();
   }
 
   uninstall(): void {
+    this.installed = false;
     for (const patch of this.patches) patch.uninstall();
   }
 }

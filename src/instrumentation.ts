@@ -22,7 +22,7 @@ import { RequestMetricAttributes, ServerMetrics } from './metrics';
 import { NON_RECORDING_SPAN, isNoopTracer } from './noop-tracer';
 import { ReceiverTiming } from './receiver-timing';
 import { StartedKwargs, exceptionKwargs, finishedKwargs } from './request-kwargs';
-import { EmitterContextPatch } from './emitter-context';
+import { EmitterContextPatch, bindsListeners } from './emitter-context';
 import { emitObservingRejections } from './request-listeners';
 import { callRequestHook, callResponseHook } from './hooks';
 import { foreignServerSpan, needsToEnter, requestContext } from './request-context';
@@ -83,7 +83,6 @@ export class RequestSignalsInstrumentation
     ];
     for (const patch of this.serverPatches) patch.install();
     this.emitterContextPatch ??= new EmitterContextPatch();
-    this.emitterContextPatch.install();
     for (const adapter of FRAMEWORK_ADAPTERS) adapter.enable?.();
   }
 
@@ -125,6 +124,7 @@ export class RequestSignalsInstrumentation
     }
     const record = this.openRecord(server, scheme, request, response, settings, ignored);
     setRecord(request, record);
+    if (bindsListeners(record)) this.emitterContextPatch?.install();
     response.prependListener('close', onResponseCloseEvent);
     // A pipelined request queued behind an unfinished response has no socket
     // yet; if the connection closes first, Node never emits its response's 'close'.

@@ -78,13 +78,17 @@ describe('registration, load order and coexistence of copies', () => {
     assert.deepEqual([patched !== before, http.Server.prototype.emit === before], [true, true]);
   });
 
-  it("restores the request's and the response's emit when disabled", () => {
+  it("wraps the request's and the response's emit from the first traced request, and restores them when disabled", async () => {
     const prototypes = [http.IncomingMessage.prototype, http.ServerResponse.prototype];
     const before = prototypes.map(prototype => prototype.emit);
+    running = await startHttpServer((_req, res) => res.end());
     instrumentation.enable();
-    const patched = prototypes.map((prototype, i) => prototype.emit !== before[i]);
+    const patchedAtEnable = prototypes.map((prototype, i) => prototype.emit !== before[i]);
+    await request(running.port);
+    const patchedAfterRequest = prototypes.map((prototype, i) => prototype.emit !== before[i]);
     instrumentation.disable();
-    assert.deepEqual(patched, [true, true]);
+    assert.deepEqual(patchedAtEnable, [false, false]);
+    assert.deepEqual(patchedAfterRequest, [true, true]);
     assert.deepEqual(prototypes.map((prototype, i) => prototype.emit === before[i]), [true, true]);
   });
 
@@ -162,6 +166,8 @@ describe('registration, load order and coexistence of copies', () => {
         status: 200,
         // The hooks that shape a span's attributes and name have no span to shape.
         hookCalls: { startIncomingSpanHook: 0, spanNameHook: 0, requestHook: 1, responseHook: 1 },
+        // Nothing to keep active in the request's listeners: emit stays Node's own.
+        listenerWrappers: false,
       },
       afterRegister: {
         started: 1,
@@ -172,6 +178,7 @@ describe('registration, load order and coexistence of copies', () => {
         sameSpanInReceivers: true,
         status: 200,
         hookCalls: { startIncomingSpanHook: 1, spanNameHook: 1, requestHook: 2, responseHook: 2 },
+        listenerWrappers: true,
         spans: 1,
         hookedAttribute: true,
       },
