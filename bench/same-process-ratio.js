@@ -10,16 +10,16 @@
  * Here one server, one SDK and one BatchSpanProcessor serve batches of 500
  * requests in memory in four interleaved states: bare (our instrumentation
  * disabled, plain listener), ours (enabled, one receiver per signal),
- * minimal-span (disabled, the hand-written span of bench/servers/minimal-span.js)
+ * minimal-span (disabled, the hand-written span of bench/servers/_minimal-span.js)
  * and minimal-span-11 (the same hand-written span with the eleven attributes
  * the conventions ask for and we set on this request, plus the status code at
  * the end). Overheads are taken against the bare batch of the same round.
  */
-const { ROOT_CONTEXT, SpanKind, context, propagation, trace } = require('@opentelemetry/api');
 const { registerInstrumentations } = require('@opentelemetry/instrumentation');
 const { RequestSignalsInstrumentation } = require('otel-request-signals');
 const { connectReceivers, setUpSdk } = require('./servers/_common');
 const { loadInMemory } = require('./servers/_in-memory-load');
+const { elevenAttributes, withMinimalSpan } = require('./servers/_minimal-span');
 
 const ROUNDS = Number((process.argv.find(arg => arg.startsWith('--rounds=')) ?? '--rounds=150').slice(9));
 const REQUESTS = 500;
@@ -31,52 +31,20 @@ registerInstrumentations({ tracerProvider, instrumentations: [instrumentation] }
 connectReceivers(1);
 const http = require('http');
 
-function sixAttributes(request) {
-  return {
-    'http.request.method': request.method,
-    'url.scheme': 'http',
-    'url.path': request.url,
-    'server.address': request.socket.localAddress,
-    'server.port': request.socket.localPort,
-    'network.peer.address': request.socket.remoteAddress,
-  };
-}
-
-function elevenAttributes(request) {
-  const [path, query] = request.url.split('?');
-  return {
-    'http.request.method': request.method,
-    'url.scheme': 'http',
-    'url.path': path,
-    'url.query': query,
-    'server.address': request.headers.host.split(':')[0],
-    'server.port': Number(request.headers.host.split(':')[1]),
-    'client.address': request.socket.remoteAddress,
-    'network.peer.address': request.socket.remoteAddress,
-    'network.peer.port': request.socket.remotePort,
-    'network.protocol.version': request.httpVersion,
-    'user_agent.original': request.headers['user-agent'],
-  };
-}
-
-let attributesOf; // undefined: no hand-written span
+let minimalSpan; // 'six' or 'eleven' attributes; undefined: no hand-written span
+const answer = (_request, response) => response.end('ok');
+const withSix = withMinimalSpan(tracer, answer);
+const withEleven = withMinimalSpan(tracer, answer, { attributesOf: elevenAttributes, statusAtEnd: true });
 const server = http.createServer((request, response) => {
-  if (attributesOf === undefined) return response.end('ok');
-  const parent = propagation.extract(ROOT_CONTEXT, request.headers);
-  const attributes = attributesOf(request);
-  const span = tracer.startSpan(request.method, { kind: SpanKind.SERVER, attributes }, parent);
-  response.once('finish', () => {
-    if (attributesOf === elevenAttributes) span.setAttribute('http.response.status_code', response.statusCode);
-    span.end();
-  });
-  return context.with(trace.setSpan(parent, span), () => response.end('ok'));
+  if (minimalSpan === undefined) return answer(request, response);
+  return (minimalSpan === 'six' ? withSix : withEleven)(request, response);
 });
 
 const STATES = {
-  bare: () => (instrumentation.disable(), (attributesOf = undefined)),
-  'signals+sdk': () => (instrumentation.enable(), (attributesOf = undefined)),
-  'minimal-span': () => (instrumentation.disable(), (attributesOf = sixAttributes)),
-  'minimal-span-11': () => (instrumentation.disable(), (attributesOf = elevenAttributes)),
+  bare: () => (instrumentation.disable(), (minimalSpan = undefined)),
+  'signals+sdk': () => (instrumentation.enable(), (minimalSpan = undefined)),
+  'minimal-span': () => (instrumentation.disable(), (minimalSpan = 'six')),
+  'minimal-span-11': () => (instrumentation.disable(), (minimalSpan = 'eleven')),
 };
 
 async function batch(state) {

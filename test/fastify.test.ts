@@ -7,8 +7,9 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import Fastify, { FastifyInstance } from 'fastify';
 import Fastify4 from 'fastify4';
 import { gotRequestException } from '../src';
-import { ClientResponse, request } from './utils/client';
+import { request } from './utils/client';
 import { instrumentation, useInstrumentation } from './utils/instrumentation';
+import { describeErrorsTheFrameworkAnswers, exceptionEvents } from './utils/framework-errors';
 import { record } from './utils/receivers';
 import { exporter, serverSpans, waitForSpans } from './utils/tracing';
 
@@ -43,57 +44,12 @@ function useFastify(create: typeof Fastify): (routes: Routes) => Promise<number>
   };
 }
 
-function exceptionEvents(span: ReadableSpan): number {
-  return span.events.filter(event => event.name === 'exception').length;
-}
-
-function sameAnswer(response: ClientResponse) {
-  return { status: response.status, contentType: response.headers['content-type'], body: response.body };
-}
-
 for (const { label, create } of MAJORS) {
   describe(`${label}: errors Fastify answers`, () => {
     useInstrumentation();
     const serve = useFastify(create);
 
-    for (const [kind, routes] of FAILING_ROUTES) {
-      describe(`a route that ${kind}`, () => {
-        it('fires gotRequestException once, with that error', async () => {
-          const heard = record(gotRequestException);
-          await request(await serve(routes), { path: '/users/7' });
-          assert.deepEqual(heard.map(call => call.kwargs.exception === failure), [true]);
-        });
-
-        it("runs the receiver with the request's SERVER span active", async () => {
-          const heard = record(gotRequestException);
-          await request(await serve(routes), { path: '/users/7' });
-          const [span] = await waitForSpans(1);
-          assert.equal(heard[0].activeSpan, heard[0].kwargs.span);
-          assert.equal(heard[0].kwargs.span.spanContext().spanId, span.spanContext().spanId);
-        });
-
-        it('records the exception on the SERVER span, with status ERROR', async () => {
-          await request(await serve(routes), { path: '/users/7' });
-          const [span] = await waitForSpans(1);
-          assert.deepEqual(
-            { events: exceptionEvents(span), status: span.status },
-            { events: 1, status: { code: SpanStatusCode.ERROR, message: 'route failure' } }
-          );
-        });
-
-        it("answers with Fastify's own 500, exactly as without the instrumentation", async () => {
-          const instrumented = await request(await serve(routes), { path: '/users/7' });
-          instrumentation.disable();
-          try {
-            const bare = await request(await serve(routes), { path: '/users/7' });
-            assert.deepEqual(sameAnswer(instrumented), sameAnswer(bare));
-            assert.equal(bare.status, 500);
-          } finally {
-            instrumentation.enable();
-          }
-        });
-      });
-    }
+    describeErrorsTheFrameworkAnswers('Fastify', FAILING_ROUTES, serve, failure);
 
     it('reports an error a hook throws', async () => {
       const heard = record(gotRequestException);

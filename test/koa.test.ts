@@ -1,13 +1,12 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
-import { SpanStatusCode } from '@opentelemetry/api';
 import Router from '@koa/router';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import * as sinon from 'sinon';
 import { gotRequestException } from '../src';
-import { ClientResponse, request } from './utils/client';
-import { instrumentation, useInstrumentation } from './utils/instrumentation';
+import { request } from './utils/client';
+import { useInstrumentation } from './utils/instrumentation';
+import { describeErrorsTheFrameworkAnswers, exceptionEvents } from './utils/framework-errors';
 import { record } from './utils/receivers';
 import { RunningServer, startHttpServer } from './utils/server';
 import { waitForSpans } from './utils/tracing';
@@ -46,14 +45,6 @@ const FAILING_ROUTES: Array<[string, Setup]> = [
   ['rejects', rejectingRoute],
 ];
 
-function exceptionEvents(span: ReadableSpan): number {
-  return span.events.filter(event => event.name === 'exception').length;
-}
-
-function sameAnswer(response: ClientResponse) {
-  return { status: response.status, contentType: response.headers['content-type'], body: response.body };
-}
-
 for (const { label, major, packageDir } of MAJORS) {
   describe(`${label}: errors and routes`, () => {
     useInstrumentation();
@@ -86,44 +77,7 @@ for (const { label, major, packageDir } of MAJORS) {
       assert.equal(version.split('.')[0], String(major));
     });
 
-    for (const [kind, setup] of FAILING_ROUTES) {
-      describe(`a route that ${kind}`, () => {
-        it('fires gotRequestException once, with that error', async () => {
-          const heard = record(gotRequestException);
-          await request(await serve(setup), { path: '/users/7' });
-          assert.deepEqual(heard.map(call => call.kwargs.exception === failure), [true]);
-        });
-
-        it("runs the receiver with the request's SERVER span active", async () => {
-          const heard = record(gotRequestException);
-          await request(await serve(setup), { path: '/users/7' });
-          const [span] = await waitForSpans(1);
-          assert.equal(heard[0].activeSpan, heard[0].kwargs.span);
-          assert.equal(heard[0].kwargs.span.spanContext().spanId, span.spanContext().spanId);
-        });
-
-        it('records the exception on the SERVER span, with status ERROR', async () => {
-          await request(await serve(setup), { path: '/users/7' });
-          const [span] = await waitForSpans(1);
-          assert.deepEqual(
-            { events: exceptionEvents(span), status: span.status },
-            { events: 1, status: { code: SpanStatusCode.ERROR, message: 'route failure' } }
-          );
-        });
-
-        it("answers with Koa's own 500, exactly as without the instrumentation", async () => {
-          const instrumented = await request(await serve(setup), { path: '/users/7' });
-          instrumentation.disable();
-          try {
-            const bare = await request(await serve(setup), { path: '/users/7' });
-            assert.deepEqual(sameAnswer(instrumented), sameAnswer(bare));
-            assert.equal(bare.status, 500);
-          } finally {
-            instrumentation.enable();
-          }
-        });
-      });
-    }
+    describeErrorsTheFrameworkAnswers('Koa', FAILING_ROUTES, serve, failure);
 
     it("leaves Koa's own error log on", async () => {
       const consoleError = sinon.stub(console, 'error');
