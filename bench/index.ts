@@ -4,7 +4,7 @@
  * HTTP with autocannon (bench/http.ts, the whole picture, noisy here).
  *
  *   npm run bench                                    # full: both, writes bench/RESULTS.md
- *   npm run bench -- --quick                         # shorter rounds, about a minute
+ *   npm run bench -- --quick                         # shorter rounds, under a minute, RESULTS.md untouched
  *   npm run bench -- --only=signals+sdk,minimal-span # bare + these servers, RESULTS.md untouched
  *   npm run bench -- --in-memory-only | --http-only  # one of the two, RESULTS.md untouched
  */
@@ -30,10 +30,10 @@ const HTTP = !argv.includes('--in-memory-only');
 const RESULTS_FILE = path.join(BENCH_DIR, 'RESULTS.md');
 
 const IN_MEMORY_OPTIONS = QUICK
-  ? { rounds: 2, pairs: 10, requests: 500, allocationPairs: 3, allocationRequests: 2000 }
+  ? { rounds: 2, pairs: 6, requests: 500, allocationPairs: 2, allocationRequests: 1000 }
   : { rounds: 5, pairs: 30, requests: 500, allocationPairs: 9, allocationRequests: 2000 };
 const HTTP_OPTIONS = QUICK
-  ? { rounds: 2, requests: 2_000, warmupRequests: 500 }
+  ? { rounds: 2, requests: 1_000, warmupRequests: 300 }
   : { rounds: 5, requests: 20_000, warmupRequests: 10_000 };
 
 function header(loadBefore: number[]): string {
@@ -90,7 +90,7 @@ async function main(): Promise<void> {
       '',
     ].join('\n');
     console.log(`\n${markdown}`);
-    if (variants !== VARIANTS || !IN_MEMORY || !HTTP) return;
+    if (QUICK || variants !== VARIANTS || !IN_MEMORY || !HTTP) return;
     writeFileSync(RESULTS_FILE, markdown);
     console.log(`written to ${path.relative(process.cwd(), RESULTS_FILE)}`);
   } finally {
