@@ -8,7 +8,7 @@
  * ServerResponse.prototype.emit are wrapped once, by the first traced
  * request: for an emitter whose request we trace, an event with listeners,
  * and another context active, the listeners run in the request's context.
- * Nothing is added to each request, and listeners are not wrapped, so
+ * Nothing is added to a request for this, and listeners are not wrapped, so
  * removeListener and listeners() see exactly what the app added.
  */
 import { context } from '@opentelemetry/api';
