@@ -33,3 +33,25 @@ export function recordOf(request: IncomingMessage): RequestRecord | undefined {
   const record = (request as IncomingMessage & Slot)[RECORD];
   return record === CLAIMED ? undefined : record;
 }
+
+/**
+ * A framework adapter's per-request state (the mounts a request is inside),
+ * in a symbol-keyed property of the request, for the reason above. A plain
+ * Symbol: each copy of the package keeps its own state, as a module-level
+ * map would.
+ */
+export class RequestSlot<T> {
+  private readonly key: symbol;
+
+  constructor(description: string) {
+    this.key = Symbol(description);
+  }
+
+  get(request: IncomingMessage): T | undefined {
+    return (request as unknown as Record<symbol, T | undefined>)[this.key];
+  }
+
+  set(request: IncomingMessage, value: T): void {
+    (request as unknown as Record<symbol, T>)[this.key] = value;
+  }
+}

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'http';
 import { InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
 import type { FrameworkAdapter } from '../internal-types';
+import { RequestSlot } from '../request-records';
 import { setRoute } from '../request-reporting';
 import { isRequest, observeRejection } from './express-errors';
 import { replaceMethod } from './method-patching';
@@ -26,8 +27,8 @@ interface ConnectApp {
   use: Use;
 }
 
-/* Per mounted app, per request: the mount path it was entered under ('/api' for app.use('/api', sub)). */
-const mountPrefixes = new WeakMap<object, WeakMap<IncomingMessage, string>>();
+/* Per request, per mounted app: the mount path it was entered under ('/api' for app.use('/api', sub)). */
+const mountPrefixes = new RequestSlot<Map<object, string>>('otel-request-signals.connect.mounts');
 
 // No unpatch: apps keep the createServer they required; once disabled it reports nothing.
 // Registered twice, it is wrapped twice; app.use is still replaced once.
@@ -70,10 +71,10 @@ function wrapHandle(app: ConnectApp, layer: Layer, subApp: object | undefined): 
 }
 
 function enterMount(app: ConnectApp, route: string, request: IncomingMessage, subApp: object | undefined): void {
-  const template = (mountPrefixes.get(app)?.get(request) ?? '') + route;
+  const template = (mountPrefixes.get(request)?.get(app) ?? '') + route;
   if (template !== '') setRoute(request, template);
   if (subApp === undefined) return;
-  let prefixes = mountPrefixes.get(subApp);
-  if (prefixes === undefined) mountPrefixes.set(subApp, (prefixes = new WeakMap()));
-  prefixes.set(request, template);
+  let prefixes = mountPrefixes.get(request);
+  if (prefixes === undefined) mountPrefixes.set(request, (prefixes = new Map()));
+  prefixes.set(subApp, template);
 }

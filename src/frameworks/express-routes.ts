@@ -5,6 +5,7 @@
  * (router 2.3) or keeps only the matched text.
  */
 import type { IncomingMessage } from 'http';
+import { RequestSlot } from '../request-records';
 import { setRoute } from '../request-reporting';
 import { isRequest } from './express-errors';
 
@@ -19,7 +20,7 @@ export interface LayerLike {
 /* The template each mount layer was added with; '/' mounts are not kept. */
 const mountTemplates = new WeakMap<object, string>();
 /* The mounts a request is inside right now, outermost first. */
-const mountStacks = new WeakMap<IncomingMessage, string[]>();
+const mountStacks = new RequestSlot<string[]>('otel-request-signals.express.mounts');
 
 /** Replaces router.use(path?, ...handlers): remembers the path of the layers it adds. */
 export function rememberMountPaths(originalUse: Use): Use {
