@@ -87,25 +87,33 @@ async function inMemoryBatch(server, requests) {
   return (used.user + used.system) / requests;
 }
 
-async function inMemoryPairs(server, switchTo, requests, pairs) {
-  const result = { off: [], on: [], spansPerReq: 0, callsPerReq: 0 };
-  let spans = 0;
-  let calls = 0;
+/** `pairs` batches with the instrumentation off and as many with it on, alternating which goes first. */
+async function alternatingPairs(switchTo, pairs, batch) {
+  const result = { off: [], on: [] };
   for (let i = 0; i < pairs; i++) {
     for (const on of i % 2 === 0 ? [false, true] : [true, false]) {
       switchTo(on);
-      const before = await stats();
-      result[on ? 'on' : 'off'].push(await inMemoryBatch(server, requests));
-      if (!on) continue;
-      const after = await stats();
-      spans += after.spans - before.spans;
-      calls += after.receiverCalls - before.receiverCalls;
+      result[on ? 'on' : 'off'].push(await batch(on));
     }
   }
   switchTo(true);
-  result.spansPerReq = spans / (requests * pairs);
-  result.callsPerReq = calls / (requests * pairs);
   return result;
+}
+
+/** CPU pairs, counting the spans and receiver calls of the batches with the instrumentation on. */
+async function inMemoryPairs(server, switchTo, requests, pairs) {
+  let spans = 0;
+  let calls = 0;
+  const result = await alternatingPairs(switchTo, pairs, async on => {
+    if (!on) return inMemoryBatch(server, requests);
+    const before = await stats();
+    const cpuUs = await inMemoryBatch(server, requests);
+    const after = await stats();
+    spans += after.spans - before.spans;
+    calls += after.receiverCalls - before.receiverCalls;
+    return cpuUs;
+  });
+  return { ...result, spansPerReq: spans / (requests * pairs), callsPerReq: calls / (requests * pairs) };
 }
 
 /** Heap bytes allocated per request for `requests` requests served in memory (see the header). */
@@ -120,16 +128,8 @@ async function allocationBatch(server, requests) {
   return (v8.getHeapStatistics().used_heap_size - before) / requests;
 }
 
-async function allocationPairs(server, switchTo, requests, pairs) {
-  const result = { off: [], on: [] };
-  for (let i = 0; i < pairs; i++) {
-    for (const on of i % 2 === 0 ? [false, true] : [true, false]) {
-      switchTo(on);
-      result[on ? 'on' : 'off'].push(await allocationBatch(server, requests));
-    }
-  }
-  switchTo(true);
-  return result;
+function allocationPairs(server, switchTo, requests, pairs) {
+  return alternatingPairs(switchTo, pairs, () => allocationBatch(server, requests));
 }
 
 /** Switches instrumentations off (innermost wrapper last) and on again (in registration order). */
