@@ -14,10 +14,10 @@
 import { context } from '@opentelemetry/api';
 import type { EventEmitter } from 'events';
 import { IncomingMessage, ServerResponse } from 'http';
+import { Emit, EmitPatch } from './emit-patch';
 import type { RequestRecord } from './internal-types';
 import { recordOf } from './request-records';
 
-type Emit = EventEmitter['emit'];
 type EmitterInternals = { _events?: Record<string | symbol, unknown> };
 type RecordOfEmitter = (emitter: EventEmitter) => RequestRecord | undefined;
 
@@ -39,8 +39,12 @@ export function bindsListeners(record: RequestRecord): boolean {
 export class EmitterContextPatch {
   private installed = false;
   private readonly patches = [
-    new PrototypeEmitPatch(IncomingMessage.prototype, recordOfRequest),
-    new PrototypeEmitPatch(ServerResponse.prototype, recordOfResponse),
+    new EmitPatch(IncomingMessage.prototype as { emit: Emit }, (original, isActive) =>
+      emitInRequestContext(original, recordOfRequest, isActive)
+    ),
+    new EmitPatch(ServerResponse.prototype as { emit: Emit }, (original, isActive) =>
+      emitInRequestContext(original, recordOfResponse, isActive)
+    ),
   ];
 
   /** Cheap when already installed: called for every traced request. */
@@ -53,38 +57,6 @@ export class EmitterContextPatch {
   uninstall(): void {
     this.installed = false;
     for (const patch of this.patches) patch.uninstall();
-  }
-}
-
-/**
- * Like ServerEmitPatch: no shimmer markers, and left in place (passing
- * through) when wrapped by another. Uninstalling puts the original back as an
- * own property rather than deleting ours: a delete would turn the prototype
- * into a slow dictionary-mode object for every request and response after.
- */
-class PrototypeEmitPatch {
-  private wrapper: Emit | undefined;
-  private original: Emit | undefined;
-  private active = false;
-
-  constructor(
-    private readonly prototype: { emit: Emit },
-    private readonly recordOfEmitter: RecordOfEmitter
-  ) {}
-
-  install(): void {
-    this.active = true;
-    if (this.wrapper !== undefined) return;
-    this.original = this.prototype.emit;
-    this.wrapper = emitInRequestContext(this.original, this.recordOfEmitter, () => this.active);
-    this.prototype.emit = this.wrapper;
-  }
-
-  uninstall(): void {
-    this.active = false;
-    if (this.wrapper === undefined || this.prototype.emit !== this.wrapper) return;
-    this.prototype.emit = this.original as Emit;
-    this.wrapper = undefined;
   }
 }
 

@@ -30,7 +30,8 @@ import { dispatchSignal } from './signal-dispatch';
 import { recordOf, setRecord } from './request-records';
 import { gotRequestException, requestFinished, requestStarted } from './request-signals';
 import { endServerSpan, recordException, startServerSpan } from './server-span';
-import { ServerEmitPatch } from './server-patch';
+import type { Emit, EmitPatch } from './emit-patch';
+import { serverEmitPatch } from './server-patch';
 import type { ReceiverKwargs, Signal } from './signal';
 import type { RequestSignalsInstrumentationConfig } from './types';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version';
@@ -44,7 +45,7 @@ export class RequestSignalsInstrumentation
 {
   // Declared, not initialised: the base constructor calls setConfig(), enable()
   // and _updateMetricInstruments() before field initialisers would run.
-  private declare serverPatches: ServerEmitPatch[] | undefined;
+  private declare serverPatches: EmitPatch[] | undefined;
   private declare emitterContextPatch: EmitterContextPatch | undefined;
   private declare receiverTiming: ReceiverTiming | undefined;
   private declare settings: InstrumentationSettings;
@@ -93,12 +94,9 @@ export class RequestSignalsInstrumentation
     for (const adapter of FRAMEWORK_ADAPTERS) adapter.disable?.();
   }
 
-  private createServerPatch(prototype: object, scheme: UrlScheme): ServerEmitPatch {
-    return new ServerEmitPatch(
-      prototype as ConstructorParameters<typeof ServerEmitPatch>[0],
-      (server, event, request, response, emitBelow) =>
-        this.onRequest(server, scheme, event, request, response, emitBelow),
-      () => this.isEnabled()
+  private createServerPatch(prototype: object, scheme: UrlScheme): EmitPatch {
+    return serverEmitPatch(prototype as { emit: Emit }, (server, event, request, response, emitBelow) =>
+      this.onRequest(server, scheme, event, request, response, emitBelow)
     );
   }
 

@@ -1,18 +1,15 @@
 /*
- * The patch on a server prototype's `emit`. It carries no shimmer markers on
- * purpose: InstrumentationBase._wrap unwraps a marked function before
- * wrapping, so instrumentation-http wrapping after us would silently remove
- * us. Unmarked, it wraps us instead, and we stay in the chain.
+ * The wrapper on http/https Server.prototype.emit (an EmitPatch): the first
+ * wrapper of any copy of this package to see a request claims and handles it.
  */
 import { EventEmitter } from 'events';
 import type { IncomingMessage, Server, ServerResponse } from 'http';
+import { Emit, EmitPatch } from './emit-patch';
 import { listenerSlot, setListenerSlot } from './request-listeners';
 import { claimRequest } from './request-records';
 
 /** Node emits one of these, with (request, response), for each request. */
 const REQUEST_EVENTS = new Set(['request', 'checkContinue', 'checkExpectation']);
-
-type Emit = (this: EventEmitter, event: string | symbol, ...args: unknown[]) => boolean;
 
 /**
  * Handles one request inside its context: calls the server's listeners
@@ -26,35 +23,8 @@ export type RequestHandler = (
   emitBelow?: () => boolean
 ) => boolean;
 
-export class ServerEmitPatch {
-  private original: Emit | undefined;
-  private wrapper: Emit | undefined;
-
-  constructor(
-    private readonly prototype: { emit: Emit },
-    private readonly handle: RequestHandler,
-    private readonly isActive: () => boolean
-  ) {}
-
-  /** Wraps `emit` unless our wrapper is still in the chain from an earlier enable. */
-  install(): void {
-    if (this.wrapper !== undefined) return;
-    const original = this.prototype.emit;
-    this.original = original;
-    this.wrapper = createWrapper(original, this.handle, this.isActive);
-    this.prototype.emit = this.wrapper;
-  }
-
-  /**
-   * Restores `emit` when we are still the outermost wrapper; otherwise another
-   * wrapper holds ours, so ours stays in place and passes events through.
-   */
-  uninstall(): void {
-    if (this.wrapper === undefined || this.prototype.emit !== this.wrapper) return;
-    this.prototype.emit = this.original as Emit;
-    this.wrapper = undefined;
-    this.original = undefined;
-  }
+export function serverEmitPatch(prototype: { emit: Emit }, handle: RequestHandler): EmitPatch {
+  return new EmitPatch(prototype, (original, isActive) => createWrapper(original, handle, isActive));
 }
 
 function createWrapper(original: Emit, handle: RequestHandler, isActive: () => boolean): Emit {
