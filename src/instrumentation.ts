@@ -17,6 +17,7 @@ import {
 import { UrlScheme, normalizeMethod } from './attributes';
 import { resolveConfig } from './config';
 import { FRAMEWORK_ADAPTERS } from './frameworks';
+import { holdFrameworkPatches, releaseFrameworkPatches } from './frameworks/patch-holders';
 import type { InstrumentationSettings, RecordHandler, RequestRecord } from './internal-types';
 import { RequestMetricAttributes, ServerMetrics } from './metrics';
 import { NON_RECORDING_SPAN, isNoopTracer } from './noop-tracer';
@@ -77,6 +78,7 @@ export class RequestSignalsInstrumentation
   }
 
   override enable(): void {
+    holdFrameworkPatches(this);
     super.enable();
     this.serverPatches ??= [
       this.createServerPatch(http.Server.prototype, 'http'),
@@ -88,6 +90,7 @@ export class RequestSignalsInstrumentation
   }
 
   override disable(): void {
+    releaseFrameworkPatches(this);
     super.disable();
     for (const patch of this.serverPatches ?? []) patch.uninstall();
     this.emitterContextPatch?.uninstall();

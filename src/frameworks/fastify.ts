@@ -9,6 +9,7 @@ import * as diagnosticsChannel from 'diagnostics_channel';
 import type { IncomingMessage } from 'http';
 import type { FrameworkAdapter } from '../internal-types';
 import { reportRequestException, setRoute } from '../request-reporting';
+import { frameworkPatchesHeld } from './patch-holders';
 
 /** The little of Fastify's request, reply and instance we use, in both majors. */
 interface FastifyRequest {
@@ -57,7 +58,7 @@ export const fastifyAdapter: FrameworkAdapter = {
     subscribed = true;
   },
   disable() {
-    if (!subscribed) return;
+    if (!subscribed || frameworkPatchesHeld()) return;
     diagnosticsChannel.unsubscribe(INITIALIZATION_CHANNEL, onInitialization);
     subscribed = false;
   },

@@ -3,6 +3,8 @@
  * by every copy and instance of this package, so a method is replaced once:
  * two enabled instances must not each push a mount path.
  */
+import { frameworkPatchesHeld } from './patch-holders';
+
 const ORIGINAL = Symbol.for('otel-request-signals.frameworks.original.v1');
 
 type AnyFunction = (this: any, ...args: any[]) => unknown;
@@ -18,7 +20,9 @@ export function replaceMethod(target: object, name: string, replace: (original: 
   methods[name] = replacement;
 }
 
+/** Puts the original back, unless an enabled instance still needs the replacement. */
 export function restoreMethod(target: object, name: string): void {
+  if (frameworkPatchesHeld()) return;
   const methods = target as Record<string, Marked | undefined>;
   const original = methods[name]?.[ORIGINAL];
   if (original !== undefined) methods[name] = original;
