@@ -29,6 +29,7 @@ import { callRequestHook, callResponseHook } from './hooks';
 import { foreignServerSpan, needsToEnter, requestContext } from './request-context';
 import { dispatchSignal } from './signal-dispatch';
 import { recordOf, setRecord } from './request-records';
+import { finishWithConnection, forgetQueued } from './queued-responses';
 import { gotRequestException, requestFinished, requestStarted } from './request-signals';
 import { endServerSpan, recordException, startServerSpan } from './server-span';
 import type { Emit, EmitPatch } from './emit-patch';
@@ -127,9 +128,7 @@ export class RequestSignalsInstrumentation
     setRecord(request, record);
     if (bindsListeners(record)) this.emitterContextPatch?.install();
     response.prependListener('close', onResponseCloseEvent);
-    // A pipelined request queued behind an unfinished response has no socket
-    // yet; if the connection closes first, Node never emits its response's 'close'.
-    if (response.socket == null) request.once('close', () => this.onQueuedRequestClose(record));
+    if (response.socket == null) finishWithConnection(record);
     if (!needsToEnter(record)) return this.runListeners(record, event, emitBelow);
     return context.with(record.context, () => this.runListeners(record, event, emitBelow));
   }
@@ -249,6 +248,7 @@ export class RequestSignalsInstrumentation
   /* Fires when the response closed: after it finished, or when the connection went first. */
   onResponseClose(record: RequestRecord): void {
     if (record.finished) return;
+    forgetQueued(record);
     const aborted = !record.response.writableFinished;
     const durationMs = performance.now() - record.startTime;
     callResponseHook(record, this.logHookError);
@@ -264,11 +264,6 @@ export class RequestSignalsInstrumentation
     if (metricAttributes === undefined && !record.span.isRecording()) return;
     const endAttributes = endServerSpan(record, aborted, this.logHookError);
     if (metricAttributes !== undefined) this.metrics.requestEnded(metricAttributes, endAttributes, durationMs);
-  }
-
-  /* Fires when a queued pipelined request closes; finishes it if its response never got the connection. */
-  private onQueuedRequestClose(record: RequestRecord): void {
-    if (record.response.socket == null && record.request.socket?.destroyed !== false) this.onResponseClose(record);
   }
 
   /* Fires exactly once per request, while the span is still open. */
