@@ -14,7 +14,7 @@
 import { context } from '@opentelemetry/api';
 import type { EventEmitter } from 'events';
 import { IncomingMessage, ServerResponse } from 'http';
-import { Emit, EmitPatch } from './emit-patch';
+import { Emit, EmitChain, EmitPatch } from './emit-patch';
 import type { RequestRecord } from './internal-types';
 import { recordOf } from './request-records';
 
@@ -39,12 +39,8 @@ export function bindsListeners(record: RequestRecord): boolean {
 export class EmitterContextPatch {
   private installed = false;
   private readonly patches = [
-    new EmitPatch(IncomingMessage.prototype as { emit: Emit }, (original, isActive) =>
-      emitInRequestContext(original, recordOfRequest, isActive)
-    ),
-    new EmitPatch(ServerResponse.prototype as { emit: Emit }, (original, isActive) =>
-      emitInRequestContext(original, recordOfResponse, isActive)
-    ),
+    new EmitPatch(IncomingMessage.prototype as { emit: Emit }, chain => emitInRequestContext(chain, recordOfRequest)),
+    new EmitPatch(ServerResponse.prototype as { emit: Emit }, chain => emitInRequestContext(chain, recordOfResponse)),
   ];
 
   /** Cheap when already installed: called for every traced request. */
@@ -60,7 +56,7 @@ export class EmitterContextPatch {
   }
 }
 
-function emitInRequestContext(emit: Emit, recordOfEmitter: RecordOfEmitter, isActive: () => boolean): Emit {
+function emitInRequestContext(chain: EmitChain, recordOfEmitter: RecordOfEmitter): Emit {
   return function emitInRequestContext(this: EventEmitter, event: string | symbol): boolean {
     const record = recordOfEmitter(this);
     // Most emits take this path, where `arguments` goes straight into Reflect.apply.
@@ -69,11 +65,11 @@ function emitInRequestContext(emit: Emit, recordOfEmitter: RecordOfEmitter, isAc
       !bindsListeners(record) ||
       (this as EmitterInternals)._events?.[event] === undefined ||
       context.active() === record.context ||
-      !isActive()
+      !chain.active
     ) {
-      return Reflect.apply(emit, this, arguments);
+      return Reflect.apply(chain.below, this, arguments);
     }
-    return emitEnteringContext(this, emit, record, arguments);
+    return emitEnteringContext(this, chain.below, record, arguments);
   } as Emit;
 }
 

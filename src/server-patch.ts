@@ -4,7 +4,7 @@
  */
 import { EventEmitter } from 'events';
 import type { IncomingMessage, Server, ServerResponse } from 'http';
-import { Emit, EmitPatch } from './emit-patch';
+import { Emit, EmitChain, EmitPatch } from './emit-patch';
 import { listenerSlot, setListenerSlot } from './request-listeners';
 import { claimRequest } from './request-records';
 
@@ -24,24 +24,24 @@ export type RequestHandler = (
 ) => boolean;
 
 export function serverEmitPatch(prototype: { emit: Emit }, handle: RequestHandler): EmitPatch {
-  return new EmitPatch(prototype, (original, isActive) => createWrapper(original, handle, isActive));
+  return new EmitPatch(prototype, chain => createWrapper(chain, handle));
 }
 
-function createWrapper(original: Emit, handle: RequestHandler, isActive: () => boolean): Emit {
-  const listenersEmitDirectly = original === EventEmitter.prototype.emit;
+function createWrapper(chain: EmitChain, handle: RequestHandler): Emit {
   return function emitWithRequestSignals(this: EventEmitter, event: string | symbol) {
-    if (typeof event !== 'string' || !REQUEST_EVENTS.has(event) || !isActive()) {
-      return Reflect.apply(original, this, arguments);
+    const below = chain.below;
+    if (typeof event !== 'string' || !REQUEST_EVENTS.has(event) || !chain.active) {
+      return Reflect.apply(below, this, arguments);
     }
     const request = arguments[1] as IncomingMessage;
     // The outermost wrapper of any copy of this package handles a request alone.
-    if (!claimRequest(request)) return Reflect.apply(original, this, arguments);
+    if (!claimRequest(request)) return Reflect.apply(below, this, arguments);
     const server = this as Server;
     const response = arguments[2] as ServerResponse;
-    if (listenersEmitDirectly) {
+    if (below === EventEmitter.prototype.emit) {
       return handle(server, event, request, response);
     }
-    return emitThroughLowerWrappers(server, original, event, request, response, handle);
+    return emitThroughLowerWrappers(server, below, event, request, response, handle);
   };
 }
 
