@@ -106,9 +106,3 @@ export function responseAttributes(response: ServerResponse, aborted: boolean, c
   if (status >= 500) attributes[ATTR_ERROR_TYPE] = String(status);
   return attributes;
 }
-
-/** `error.type` for a thrown value: its class name, or `_OTHER`. */
-export function errorTypeOf(exception: unknown): string {
-  const name = (exception as { constructor?: { name?: unknown } } | null)?.constructor?.name;
-  return typeof name === 'string' && name !== '' && name !== 'Object' ? name : ERROR_TYPE_VALUE_OTHER;
-}

@@ -99,8 +99,10 @@ export class RequestSignalsInstrumentation
   }
 
   private createServerPatch(prototype: object, scheme: UrlScheme): EmitPatch {
-    return serverEmitPatch(prototype as { emit: Emit }, (server, event, request, response, emitBelow) =>
-      this.onRequest(server, scheme, event, request, response, emitBelow)
+    return serverEmitPatch(prototype as { emit: Emit }, (server, event, request, response, again, emitBelow) =>
+      again
+        ? this.onRequestAgain(server, event, request, response, emitBelow)
+        : this.onRequest(server, scheme, event, request, response, emitBelow)
     );
   }
 
@@ -129,13 +131,36 @@ export class RequestSignalsInstrumentation
     if (bindsListeners(record)) this.emitterContextPatch?.install();
     response.prependListener('close', onResponseCloseEvent);
     if (response.socket == null) finishWithConnection(record);
-    if (!needsToEnter(record)) return this.runListeners(record, event, emitBelow);
-    return context.with(record.context, () => this.runListeners(record, event, emitBelow));
+    return this.runListeners(record, event, emitBelow, true);
   }
 
-  /* Runs requestStarted's receivers, then the server's request listeners (or the emit below us). */
-  private runListeners(record: RequestRecord, event: string, emitBelow: (() => boolean) | undefined): boolean {
-    this.onRequestStarted(record);
+  /*
+   * Fires when the app emits a request it was given once more, as Node's
+   * checkContinue pattern does: the listeners run in the request's context,
+   * their errors are the request's, and requestStarted does not fire again.
+   */
+  private onRequestAgain(
+    server: http.Server,
+    event: string,
+    request: Request,
+    response: Response,
+    emitBelow: (() => boolean) | undefined
+  ): boolean {
+    const record = recordOf(request);
+    if (record === undefined || record.finished) {
+      return emitBelow !== undefined ? emitBelow() : Reflect.apply(EventEmitter.prototype.emit, server, [event, request, response]);
+    }
+    return this.runListeners(record, event, emitBelow, false);
+  }
+
+  /* Runs requestStarted's receivers (the first time), then the server's request listeners (or the emit below us), in the request's context. */
+  private runListeners(record: RequestRecord, event: string, emitBelow: (() => boolean) | undefined, first: boolean): boolean {
+    if (!needsToEnter(record)) return this.callListeners(record, event, emitBelow, first);
+    return context.with(record.context, () => this.callListeners(record, event, emitBelow, first));
+  }
+
+  private callListeners(record: RequestRecord, event: string, emitBelow: (() => boolean) | undefined, first: boolean): boolean {
+    if (first) this.onRequestStarted(record);
     try {
       return emitBelow !== undefined
         ? emitBelow()
@@ -238,11 +263,16 @@ export class RequestSignalsInstrumentation
     const reported = (record.reportedExceptions ??= []);
     if (reported.includes(exception)) return;
     reported.push(exception);
-    if (gotRequestException._mayHaveReceivers(record.server)) {
-      const kwargs = exceptionKwargs(gotRequestException, record, exception);
-      this.dispatch(record, gotRequestException, kwargs);
+    try {
+      if (gotRequestException._mayHaveReceivers(record.server)) {
+        const kwargs = exceptionKwargs(gotRequestException, record, exception);
+        this.dispatch(record, gotRequestException, kwargs);
+      }
+      if ((record.ownsSpan || ownerCannotSee) && !record.finished) recordException(record.span, exception);
+    } catch (failure) {
+      // Whatever went wrong here, the app's own error goes on as it would without us.
+      this.logInternalError('recording an exception', failure);
     }
-    if ((record.ownsSpan || ownerCannotSee) && !record.finished) recordException(record.span, exception);
   }
 
   /* Fires when the response closed: after it finished, or when the connection went first. */
@@ -278,6 +308,14 @@ export class RequestSignalsInstrumentation
     const record = recordOf(request);
     if (record !== undefined) this.onException(record, error, true);
   };
+
+  private logInternalError(what: string, failure: unknown): void {
+    try {
+      this._diag.error(`${what} failed; the request goes on`, failure);
+    } catch {
+      // A diag logger that throws: nothing left to tell.
+    }
+  }
 
   private readonly logHookError = (hook: string, error: Error): void => {
     this._diag.error(`${hook} threw; the request goes on`, error);

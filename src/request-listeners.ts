@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'events';
 import type { IncomingMessage, ServerResponse } from 'http';
-import { isPromiseLike } from './utils';
+import { isNativePromise, observeRejection } from './utils';
 
 type RequestArgs = [IncomingMessage, ServerResponse];
 type Listener = (this: EventEmitter, ...args: RequestArgs) => unknown;
@@ -59,18 +59,39 @@ function observe(
   result: unknown,
   onRejection: RejectionHandler
 ): void {
-  if (!isPromiseLike(result)) return;
+  if (result === undefined || result === null) return;
   if (capturesRejections(emitter)) {
-    result.then(undefined, error => {
-      onRejection(request, error);
-      process.nextTick(emitCapturedRejection, emitter, error, event, [request, response]);
-    });
-  } else {
-    // Re-thrown, so the derived promise is unhandled just as the listener's was.
-    result.then(undefined, error => {
+    observeAsNodeCaptures(emitter, event, [request, response], result, onRejection);
+  } else if (isNativePromise(result)) {
+    // Node does not look at the result here. Re-thrown, so the derived promise
+    // is unhandled just as the listener's was.
+    observeRejection(result, error => {
       onRejection(request, error);
       throw error;
     });
+  }
+}
+
+/* What Node's emit does with a listener's result under captureRejections (events.js addCatch), plus our report. */
+function observeAsNodeCaptures(
+  emitter: EventEmitter,
+  event: string,
+  args: RequestArgs,
+  result: unknown,
+  onRejection: RejectionHandler
+): void {
+  try {
+    const then = (result as { then?: unknown }).then;
+    if (typeof then !== 'function') return;
+    Reflect.apply(then, result, [
+      undefined,
+      (error: unknown) => {
+        onRejection(args[0], error);
+        process.nextTick(emitCapturedRejection, emitter, error, event, args);
+      },
+    ]);
+  } catch (error) {
+    emitter.emit('error', error);
   }
 }
 

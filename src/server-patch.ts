@@ -6,7 +6,7 @@ import { EventEmitter } from 'events';
 import type { IncomingMessage, Server, ServerResponse } from 'http';
 import { Emit, EmitChain, EmitPatch } from './emit-patch';
 import { listenerSlot, setListenerSlot } from './request-listeners';
-import { claimRequest } from './request-records';
+import { claimRequest, recordOf } from './request-records';
 
 /** Node emits one of these, with (request, response), for each request. */
 const REQUEST_EVENTS = new Set(['request', 'checkContinue', 'checkExpectation']);
@@ -14,12 +14,15 @@ const REQUEST_EVENTS = new Set(['request', 'checkContinue', 'checkExpectation'])
 /**
  * Handles one request inside its context: calls the server's listeners
  * itself, or, when given `emitBelow`, leaves that to the emit below us.
+ * `again`: the app emitted a request it was given once more (Node's
+ * documented `checkContinue` pattern emits it as 'request').
  */
 export type RequestHandler = (
   server: Server,
   event: string,
   request: IncomingMessage,
   response: ServerResponse,
+  again: boolean,
   emitBelow?: () => boolean
 ) => boolean;
 
@@ -35,13 +38,14 @@ function createWrapper(chain: EmitChain, handle: RequestHandler): Emit {
     }
     const request = arguments[1] as IncomingMessage;
     // The outermost wrapper of any copy of this package handles a request alone.
-    if (!claimRequest(request)) return Reflect.apply(below, this, arguments);
+    const again = !claimRequest(request);
+    if (again && recordOf(request) === undefined) return Reflect.apply(below, this, arguments);
     const server = this as Server;
     const response = arguments[2] as ServerResponse;
     if (below === EventEmitter.prototype.emit) {
-      return handle(server, event, request, response);
+      return handle(server, event, request, response, again);
     }
-    return emitThroughLowerWrappers(server, below, event, request, response, handle);
+    return emitThroughLowerWrappers(server, below, event, request, response, again, handle);
   };
 }
 
@@ -57,15 +61,18 @@ function emitThroughLowerWrappers(
   event: string,
   request: IncomingMessage,
   response: ServerResponse,
+  again: boolean,
   handle: RequestHandler
 ): boolean {
   const listeners = listenerSlot(server, event);
   if (listeners === undefined) {
-    return handle(server, event, request, response, () => Reflect.apply(original, server, [event, request, response]));
+    return handle(server, event, request, response, again, () =>
+      Reflect.apply(original, server, [event, request, response])
+    );
   }
   const standIn = function requestSignalsStandIn(): void {
     setListenerSlot(server, event, listeners);
-    handle(server, event, request, response);
+    handle(server, event, request, response, again);
   };
   setListenerSlot(server, event, standIn);
   try {

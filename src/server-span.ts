@@ -9,7 +9,6 @@ import { ATTR_ERROR_TYPE, ATTR_HTTP_ROUTE } from '@opentelemetry/semantic-conven
 import type { IncomingMessage } from 'http';
 import {
   UrlScheme,
-  errorTypeOf,
   normalizeMethod,
   requestAttributes,
   responseAttributes,
@@ -18,7 +17,7 @@ import {
 import type { HookErrorLogger } from './hooks';
 import type { InstrumentationSettings, RequestRecord } from './internal-types';
 import { applyRoute } from './request-reporting';
-import { safeString } from './utils';
+import { errorTypeOf, exceptionFacts } from './exception-facts';
 
 const ABORTED_ERROR_TYPE = 'aborted';
 const ABORTED_DESCRIPTION = 'the client closed the connection before the response finished';
@@ -48,12 +47,10 @@ export function startServerSpan(
 }
 
 export function recordException(span: Span, exception: unknown): void {
-  span.recordException(exception instanceof Error || typeof exception === 'string' ? exception : safeString(exception));
-  span.setStatus({
-    code: SpanStatusCode.ERROR,
-    message: exception instanceof Error ? exception.message : safeString(exception),
-  });
-  span.setAttribute(ATTR_ERROR_TYPE, errorTypeOf(exception));
+  const facts = exceptionFacts(exception);
+  span.recordException(facts.exception);
+  span.setStatus({ code: SpanStatusCode.ERROR, message: facts.message });
+  span.setAttribute(ATTR_ERROR_TYPE, facts.errorType);
 }
 
 /** Ends the span; returns the attributes the response added (for the duration metric). */

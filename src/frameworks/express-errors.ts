@@ -7,6 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'http';
 import { InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
 import { reportRequestException } from '../request-reporting';
+import { isNativePromise, observeRejection as observeNativeRejection, readProperty } from '../utils';
 
 type Done = (this: unknown, err?: unknown) => unknown;
 type Finalhandler = (this: unknown, req: IncomingMessage, res: ServerResponse, options?: object) => Done;
@@ -40,8 +41,7 @@ function answersWithServerError(err: unknown, res: ServerResponse): boolean {
 
 function errorStatus(err: unknown): number | undefined {
   if (typeof err !== 'object' || err === null) return undefined;
-  const { status, statusCode } = err as { status?: unknown; statusCode?: unknown };
-  for (const value of [status, statusCode]) {
+  for (const value of [readProperty(err, 'status'), readProperty(err, 'statusCode')]) {
     if (typeof value === 'number' && value >= 400 && value < 600) return value;
   }
   return undefined;
@@ -49,11 +49,13 @@ function errorStatus(err: unknown): number | undefined {
 
 /**
  * Reports the rejection of a promise a framework ignores (Express 4, Connect).
- * Re-thrown, so the derived promise is unhandled just as the handler's was.
+ * Only native promises: the framework never calls a thenable's `then`, so we
+ * must not either. Re-thrown, so the derived promise is unhandled just as the
+ * handler's was.
  */
 export function observeRejection(result: unknown, request: IncomingMessage): void {
-  if (typeof (result as PromiseLike<unknown> | undefined)?.then !== 'function') return;
-  (result as PromiseLike<unknown>).then(undefined, error => {
+  if (!isNativePromise(result)) return;
+  observeNativeRejection(result, error => {
     if (isRequest(request)) reportRequestException(request, error);
     throw error;
   });

@@ -62,6 +62,8 @@ export interface ServerCounts {
   exportCalls: number;
   upgrades: number;
   uncaught: number;
+  serverErrors: number;
+  lazyThenRan: number;
   uncaughtOriginal: number;
   unhandled: number;
   unhandledOriginal: number;
@@ -464,10 +466,15 @@ function getExpectingNoAnswer(port: number, urlPath: string): Promise<string> {
 }
 
 /** `answered <status>`, `timed out` (no answer within timeoutMs) or `closed without an answer`. */
-export function getOutcome(port: number, urlPath: string, timeoutMs: number): Promise<string> {
+export function getOutcome(
+  port: number,
+  urlPath: string,
+  timeoutMs: number,
+  headers?: http.OutgoingHttpHeaders
+): Promise<string> {
   return new Promise(resolve => {
     let outcome = 'closed without an answer';
-    const outgoing = http.get({ host: '127.0.0.1', port, path: urlPath, agent: false }, response => {
+    const outgoing = http.get({ host: '127.0.0.1', port, path: urlPath, agent: false, headers }, response => {
       outcome = `answered ${response.statusCode}`;
       response.resume();
     });
