@@ -4,19 +4,17 @@
  * only for a span we own.
  */
 import { Span, context } from '@opentelemetry/api';
-import { safeExecuteInTheMiddle } from '@opentelemetry/instrumentation';
+import { FenceReporter, callFenced } from './fence';
 import type { RequestRecord } from './internal-types';
 
-export type HookErrorLogger = (hook: string, error: Error) => void;
-
 /** Once the span has started, before requestStarted. */
-export function callRequestHook(record: RequestRecord, logHookError: HookErrorLogger): void {
-  callHook(record, 'requestHook', record.config.options.requestHook, record.request, logHookError);
+export function callRequestHook(record: RequestRecord, report: FenceReporter): void {
+  callHook(record, 'requestHook', record.config.options.requestHook, record.request, report);
 }
 
 /** When the response is done, before requestFinished and the span's end. */
-export function callResponseHook(record: RequestRecord, logHookError: HookErrorLogger): void {
-  callHook(record, 'responseHook', record.config.options.responseHook, record.response, logHookError);
+export function callResponseHook(record: RequestRecord, report: FenceReporter): void {
+  callHook(record, 'responseHook', record.config.options.responseHook, record.response, report);
 }
 
 function callHook<T>(
@@ -24,14 +22,8 @@ function callHook<T>(
   name: string,
   hook: ((span: Span, target: T) => void) | undefined,
   target: T,
-  logHookError: HookErrorLogger
+  report: FenceReporter
 ): void {
   if (hook === undefined || !record.ownsSpan || record.ignored) return;
-  context.with(record.context, () =>
-    safeExecuteInTheMiddle(
-      () => hook(record.span, target),
-      error => error && logHookError(name, error),
-      true
-    )
-  );
+  context.with(record.context, () => callFenced(name, () => hook(record.span, target), report, undefined));
 }

@@ -9,11 +9,7 @@ import * as http from 'http';
 import * as https from 'https';
 import { Context, ROOT_CONTEXT, Span, context, propagation, trace } from '@opentelemetry/api';
 import { isTracingSuppressed, suppressTracing } from '@opentelemetry/core';
-import {
-  InstrumentationBase,
-  InstrumentationNodeModuleDefinition,
-  safeExecuteInTheMiddle,
-} from '@opentelemetry/instrumentation';
+import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
 import { UrlScheme, normalizeMethod } from './attributes';
 import { resolveConfig } from './config';
 import { FRAMEWORK_ADAPTERS } from './frameworks';
@@ -26,6 +22,7 @@ import { StartedKwargs, exceptionKwargs, finishedKwargs } from './request-kwargs
 import { EmitterContextPatch, bindsListeners } from './emitter-context';
 import { emitObservingRejections } from './request-listeners';
 import { callRequestHook, callResponseHook } from './hooks';
+import { FenceReporter, callFenced } from './fence';
 import { foreignServerSpan, needsToEnter, requestContext } from './request-context';
 import { dispatchSignal } from './signal-dispatch';
 import { recordOf, setRecord } from './request-records';
@@ -174,11 +171,7 @@ export class RequestSignalsInstrumentation
   private isIgnored(request: Request, settings: InstrumentationSettings): boolean {
     const isIgnored = settings.resolved.isIgnored;
     if (isIgnored === undefined) return false;
-    return safeExecuteInTheMiddle(
-      () => isIgnored(request) === true,
-      error => error && this._diag.error('ignoreIncomingRequest threw; the request is traced', error),
-      true
-    ) === true;
+    return callFenced('ignoreIncomingRequest', () => isIgnored(request), this.logHookError, false) === true;
   }
 
   private openRecord(
@@ -317,8 +310,8 @@ export class RequestSignalsInstrumentation
     }
   }
 
-  private readonly logHookError = (hook: string, error: Error): void => {
-    this._diag.error(`${hook} threw; the request goes on`, error);
+  private readonly logHookError: FenceReporter = (name, thrown) => {
+    this._diag.error(`${name} threw; the request goes on`, thrown);
   };
 }
 

@@ -4,7 +4,6 @@
  */
 import { Attributes, Context, Span, SpanKind, SpanStatusCode, Tracer } from '@opentelemetry/api';
 import { getRPCMetadata } from '@opentelemetry/core';
-import { safeExecuteInTheMiddle } from '@opentelemetry/instrumentation';
 import { ATTR_ERROR_TYPE, ATTR_HTTP_ROUTE } from '@opentelemetry/semantic-conventions';
 import type { IncomingMessage } from 'http';
 import {
@@ -14,7 +13,7 @@ import {
   responseAttributes,
   spanNameFor,
 } from './attributes';
-import type { HookErrorLogger } from './hooks';
+import { FenceReporter, callFenced } from './fence';
 import type { InstrumentationSettings, RequestRecord } from './internal-types';
 import { applyRoute } from './request-reporting';
 import { errorTypeOf, exceptionFacts } from './exception-facts';
@@ -29,18 +28,19 @@ export function startServerSpan(
   normalizedMethod: string,
   parent: Context,
   settings: InstrumentationSettings,
-  logHookError: HookErrorLogger
+  logHookError: FenceReporter
 ): Span {
   const attributes = requestAttributes(request, scheme, normalizedMethod, settings.resolved);
   const startHook = settings.options.startIncomingSpanHook;
   if (startHook !== undefined) {
-    safeExecuteInTheMiddle(
+    callFenced(
+      'startIncomingSpanHook',
       () => {
         const extra = startHook(request);
         if (typeof extra === 'object' && extra !== null) Object.assign(attributes, extra);
       },
-      error => error && logHookError('startIncomingSpanHook', error),
-      true
+      logHookError,
+      undefined
     );
   }
   return tracer.startSpan(spanNameFor(normalizedMethod), { kind: SpanKind.SERVER, attributes }, parent);
@@ -54,7 +54,7 @@ export function recordException(span: Span, exception: unknown): void {
 }
 
 /** Ends the span; returns the attributes the response added (for the duration metric). */
-export function endServerSpan(record: RequestRecord, aborted: boolean, logHookError: HookErrorLogger): Attributes {
+export function endServerSpan(record: RequestRecord, aborted: boolean, logHookError: FenceReporter): Attributes {
   const { span, response } = record;
   adoptRouteFromMetadata(record);
   const attributes = responseAttributes(response, aborted, record.config.resolved);
@@ -77,16 +77,12 @@ function adoptRouteFromMetadata(record: RequestRecord): void {
   if (typeof route === 'string' && route !== '') applyRoute(record, route);
 }
 
-function nameByHook(record: RequestRecord, logHookError: HookErrorLogger): void {
+function nameByHook(record: RequestRecord, logHookError: FenceReporter): void {
   const hook = record.config.options.spanNameHook;
   if (hook === undefined || !record.span.isRecording()) return;
   const { request, response, route } = record;
   const method = spanNameFor(normalizeMethod(request.method));
   const defaultName = route === undefined ? method : `${method} ${route}`;
-  const name = safeExecuteInTheMiddle(
-    () => hook({ request, response, route, defaultName }),
-    error => error && logHookError('spanNameHook', error),
-    true
-  );
+  const name = callFenced('spanNameHook', () => hook({ request, response, route, defaultName }), logHookError, undefined);
   if (typeof name === 'string' && name !== '') record.span.updateName(name);
 }
