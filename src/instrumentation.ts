@@ -161,7 +161,7 @@ export class RequestSignalsInstrumentation
     try {
       return emitBelow !== undefined
         ? emitBelow()
-        : emitObservingRejections(record.server, event, record.request, record.response, this.onListenerRejection);
+        : emitObservingRejections(record.server, event, [record.request, record.response], this.onListenerRejection);
     } catch (error) {
       this.onException(record, error, false);
       throw error;
@@ -297,8 +297,8 @@ export class RequestSignalsInstrumentation
   }
 
   /** A request listener's promise rejected: the app's own code failed, where no owner of the span can see it. */
-  private readonly onListenerRejection = (request: Request, error: unknown): void => {
-    const record = recordOf(request);
+  private readonly onListenerRejection = (request: unknown, error: unknown): void => {
+    const record = recordOf(request as object);
     if (record !== undefined) this.onException(record, error, true);
   };
 

@@ -4,11 +4,11 @@
  * gotRequestException and then goes on exactly where Node would send it.
  */
 import { EventEmitter } from 'events';
-import type { IncomingMessage, ServerResponse } from 'http';
 import { isNativePromise, observeRejection } from './utils';
 
-type RequestArgs = [IncomingMessage, ServerResponse];
-type Listener = (this: EventEmitter, ...args: RequestArgs) => unknown;
+/** A request event's arguments: (request, response), or an HTTP/2 core stream's (stream, headers, flags, rawHeaders). */
+type EventArgs = readonly unknown[];
+type Listener = (this: EventEmitter, ...args: unknown[]) => unknown;
 type ListenerSlot = Listener | Listener[] | undefined;
 type EmitterInternals = EventEmitter & { _events?: Record<string | symbol, ListenerSlot> };
 
@@ -27,46 +27,38 @@ export function setListenerSlot(emitter: EventEmitter, event: string, slot: List
   if (events !== undefined) events[event] = slot;
 }
 
-/** Called with the request whose listener's promise rejected. */
-export type RejectionHandler = (request: IncomingMessage, error: unknown) => void;
+/** Called with the event's first argument (the request, or the stream) when a listener's promise rejected. */
+export type RejectionHandler = (request: unknown, error: unknown) => void;
 
 export function emitObservingRejections(
   emitter: EventEmitter,
   event: string,
-  request: IncomingMessage,
-  response: ServerResponse,
+  args: EventArgs,
   onRejection: RejectionHandler
 ): boolean {
   const slot = listenerSlot(emitter, event);
   if (slot === undefined) return false;
   if (typeof slot === 'function') {
-    observe(emitter, event, request, response, Reflect.apply(slot, emitter, [request, response]), onRejection);
+    observe(emitter, event, args, Reflect.apply(slot, emitter, args), onRejection);
     return true;
   }
   // Like emit, call the listeners registered when the event started.
   const listeners = slot.slice();
   for (let i = 0; i < listeners.length; i++) {
-    observe(emitter, event, request, response, Reflect.apply(listeners[i], emitter, [request, response]), onRejection);
+    observe(emitter, event, args, Reflect.apply(listeners[i], emitter, args), onRejection);
   }
   return true;
 }
 
-function observe(
-  emitter: EventEmitter,
-  event: string,
-  request: IncomingMessage,
-  response: ServerResponse,
-  result: unknown,
-  onRejection: RejectionHandler
-): void {
+function observe(emitter: EventEmitter, event: string, args: EventArgs, result: unknown, onRejection: RejectionHandler): void {
   if (result === undefined || result === null) return;
   if (capturesRejections(emitter)) {
-    observeAsNodeCaptures(emitter, event, [request, response], result, onRejection);
+    observeAsNodeCaptures(emitter, event, args, result, onRejection);
   } else if (isNativePromise(result)) {
     // Node does not look at the result here. Re-thrown, so the derived promise
     // is unhandled just as the listener's was.
     observeRejection(result, error => {
-      onRejection(request, error);
+      onRejection(args[0], error);
       throw error;
     });
   }
@@ -76,7 +68,7 @@ function observe(
 function observeAsNodeCaptures(
   emitter: EventEmitter,
   event: string,
-  args: RequestArgs,
+  args: EventArgs,
   result: unknown,
   onRejection: RejectionHandler
 ): void {
@@ -100,7 +92,7 @@ function capturesRejections(emitter: EventEmitter): boolean {
 }
 
 /** What Node's own captureRejections path does (http.Server answers 500). */
-function emitCapturedRejection(emitter: EventEmitter, error: unknown, event: string, args: RequestArgs): void {
+function emitCapturedRejection(emitter: EventEmitter, error: unknown, event: string, args: EventArgs): void {
   const handler = (emitter as unknown as Record<symbol, unknown>)[EventEmitter.captureRejectionSymbol];
   if (typeof handler === 'function') {
     Reflect.apply(handler, emitter, [error, event, ...args]);

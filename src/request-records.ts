@@ -1,4 +1,3 @@
-import type { IncomingMessage } from 'http';
 import type { RequestRecord } from './internal-types';
 
 /*
@@ -17,20 +16,25 @@ export const CLAIMED = 0;
 
 type Slot = { [RECORD]?: RequestRecord | typeof CLAIMED };
 
-/** Claims `request` for the caller; false when another copy or instance already has it. */
-export function claimRequest(request: IncomingMessage): boolean {
-  const slot = request as IncomingMessage & Slot;
+/**
+ * Claims a request (an IncomingMessage, an Http2ServerRequest, or an HTTP/2
+ * stream served by the core API) for the caller; false when another copy or
+ * instance already has it.
+ */
+export function claimRequest(request: object): boolean {
+  const slot = request as Slot;
   if (slot[RECORD] !== undefined) return false;
   slot[RECORD] = CLAIMED;
   return true;
 }
 
-export function setRecord(request: IncomingMessage, record: RequestRecord): void {
-  (request as IncomingMessage & Slot)[RECORD] = record;
+/** Puts the record on the request and on whatever else finds it later (its response, its stream). */
+export function setRecord(holder: object, record: RequestRecord): void {
+  (holder as Slot)[RECORD] = record;
 }
 
-export function recordOf(request: IncomingMessage): RequestRecord | undefined {
-  const record = (request as IncomingMessage & Slot)[RECORD];
+export function recordOf(holder: object | null | undefined): RequestRecord | undefined {
+  const record = (holder as Slot | null | undefined)?.[RECORD];
   return record === CLAIMED ? undefined : record;
 }
 
@@ -47,11 +51,11 @@ export class RequestSlot<T> {
     this.key = Symbol(description);
   }
 
-  get(request: IncomingMessage): T | undefined {
+  get(request: object): T | undefined {
     return (request as unknown as Record<symbol, T | undefined>)[this.key];
   }
 
-  set(request: IncomingMessage, value: T): void {
+  set(request: object, value: T): void {
     (request as unknown as Record<symbol, T>)[this.key] = value;
   }
 }

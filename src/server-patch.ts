@@ -9,7 +9,7 @@ import { listenerSlot, setListenerSlot } from './request-listeners';
 import { claimRequest, recordOf } from './request-records';
 
 /** Node emits one of these, with (request, response), for each request. */
-const REQUEST_EVENTS = new Set(['request', 'checkContinue', 'checkExpectation']);
+export const REQUEST_EVENTS = new Set(['request', 'checkContinue', 'checkExpectation']);
 
 /**
  * Handles one request inside its context: calls the server's listeners
@@ -32,21 +32,24 @@ export function serverEmitPatch(prototype: { emit: Emit }, handle: RequestHandle
 
 function createWrapper(chain: EmitChain, handle: RequestHandler): Emit {
   return function emitWithRequestSignals(this: EventEmitter, event: string | symbol) {
-    const below = chain.below;
     if (typeof event !== 'string' || !REQUEST_EVENTS.has(event) || !chain.active) {
-      return Reflect.apply(below, this, arguments);
+      return Reflect.apply(chain.below, this, arguments);
     }
-    const request = arguments[1] as IncomingMessage;
-    // The outermost wrapper of any copy of this package handles a request alone.
-    const again = !claimRequest(request);
-    if (again && recordOf(request) === undefined) return Reflect.apply(below, this, arguments);
-    const server = this as Server;
-    const response = arguments[2] as ServerResponse;
-    if (below === EventEmitter.prototype.emit) {
-      return handle(server, event, request, response, again);
-    }
-    return emitThroughLowerWrappers(server, below, event, request, response, again, handle);
+    return emitRequest(this as Server, chain.below, handle, event, arguments);
   };
+}
+
+/** One request event (`args`: the emit's arguments, event first), claimed and handled, or passed through. */
+export function emitRequest(server: Server, below: Emit, handle: RequestHandler, event: string, args: IArguments): boolean {
+  const request = args[1] as IncomingMessage;
+  // The outermost wrapper of any copy of this package handles a request alone.
+  const again = !claimRequest(request);
+  if (again && recordOf(request) === undefined) return Reflect.apply(below, server, args);
+  const response = args[2] as ServerResponse;
+  if (below === EventEmitter.prototype.emit) {
+    return handle(server, event, request, response, again);
+  }
+  return emitThroughLowerWrappers(server, below, event, request, response, again, handle);
 }
 
 /**

@@ -1,0 +1,61 @@
+/*
+ * A stream served by the HTTP/2 core API ('stream' listeners,
+ * stream.respond()) has no request or response object. These two views give
+ * the span, the metrics and environ what they read of a request and a
+ * response, from the stream and its headers. Receivers get the stream and
+ * the headers themselves (RequestKwargs.stream, .headers).
+ */
+import { constants } from 'http2';
+import type { IncomingHttpHeaders, ServerHttp2Stream } from 'http2';
+import type { Socket } from 'net';
+
+/** The request as the stream's pseudo-headers and headers describe it. */
+export class StreamRequest {
+  readonly httpVersion = '2.0';
+
+  constructor(
+    readonly stream: ServerHttp2Stream,
+    readonly headers: IncomingHttpHeaders,
+    readonly rawHeaders: string[]
+  ) {}
+
+  get method(): string | undefined {
+    return this.headers[':method'] as string | undefined;
+  }
+
+  get url(): string | undefined {
+    return this.headers[':path'] as string | undefined;
+  }
+
+  /** The session's socket (a proxy that answers reads such as remoteAddress). */
+  get socket(): Socket | undefined {
+    return this.stream.session?.socket as Socket | undefined;
+  }
+}
+
+/** The response as the stream sent it: `:status` and the headers of stream.respond(). */
+export class StreamResponse {
+  constructor(readonly stream: ServerHttp2Stream) {}
+
+  get statusCode(): number {
+    const status = this.stream.sentHeaders?.[':status'];
+    return typeof status === 'number' ? status : Number(status ?? 200);
+  }
+
+  get headersSent(): boolean {
+    return this.stream.headersSent;
+  }
+
+  getHeader(name: string): number | string | string[] | undefined {
+    return this.stream.sentHeaders?.[name];
+  }
+}
+
+/**
+ * Whether an HTTP/2 stream closed before its response finished: reset by the
+ * client (RST_STREAM), or cut with its session. Node's compatibility response
+ * reports itself finished even then, so the stream's own code decides.
+ */
+export function streamAborted(stream: ServerHttp2Stream | undefined): boolean {
+  return stream === undefined || stream.rstCode !== constants.NGHTTP2_NO_ERROR;
+}
