@@ -21,6 +21,7 @@ import {
   ERROR_TYPE_VALUE_OTHER,
 } from '@opentelemetry/semantic-conventions';
 import type { ResolvedConfig } from './config';
+import { sentResponseHeaders } from './header-capture';
 import { capLength } from './redaction';
 import { splitHostHeader, splitTarget } from './request-target';
 
@@ -98,7 +99,7 @@ function forwardedClient(request: IncomingMessage): string | undefined {
 export function responseAttributes(response: ServerResponse, aborted: boolean, config: ResolvedConfig): Attributes {
   const attributes: Attributes = {};
   if (!config.responseHeaders.isEmpty) {
-    config.responseHeaders.capture(name => response.getHeader(name), config.maxAttributeValueLength, attributes);
+    config.responseHeaders.capture(sentResponseHeaders(response), config.maxAttributeValueLength, attributes);
   }
   if (aborted && !response.headersSent) return attributes;
   const status = response.statusCode;
