@@ -23,9 +23,9 @@ import {
 import type { ResolvedConfig } from './config';
 import { sentResponseHeaders } from './header-capture';
 import { capLength } from './redaction';
-import { splitHostHeader, splitTarget } from './request-target';
+import { Authority, DEFAULT_PORTS, UrlScheme, splitAuthority, splitTarget } from './request-target';
 
-export type UrlScheme = 'http' | 'https';
+export type { UrlScheme };
 
 const KNOWN_METHODS = new Set([
   'CONNECT',
@@ -59,25 +59,35 @@ export function requestAttributes(
 ): Attributes {
   const max = config.maxAttributeValueLength;
   const socket = request.socket;
+  const headers = request.headers;
   const { path, query } = splitTarget(request.url);
-  const host = splitHostHeader(request.headers.host, scheme);
   const peerAddress = socket?.remoteAddress;
+  const server = serverAuthority(headers.host, scheme);
   const attributes: Attributes = {
     [ATTR_HTTP_REQUEST_METHOD]: method,
     [ATTR_URL_SCHEME]: scheme,
     [ATTR_URL_PATH]: capLength(path, max),
-    [ATTR_SERVER_ADDRESS]: capLength(host?.address ?? socket?.localAddress, max),
-    [ATTR_SERVER_PORT]: host?.port ?? socket?.localPort,
+    [ATTR_SERVER_ADDRESS]: capLength(server?.address, max),
+    [ATTR_SERVER_PORT]: server?.port,
     [ATTR_CLIENT_ADDRESS]: capLength(forwardedClient(request) ?? peerAddress, max),
     [ATTR_NETWORK_PEER_ADDRESS]: peerAddress,
     [ATTR_NETWORK_PEER_PORT]: socket?.remotePort,
     [ATTR_NETWORK_PROTOCOL_VERSION]: request.httpVersion,
-    [ATTR_USER_AGENT_ORIGINAL]: capLength(request.headers['user-agent'], max),
+    [ATTR_USER_AGENT_ORIGINAL]: capLength(headers['user-agent'], max),
   };
   if (query !== undefined) attributes[ATTR_URL_QUERY] = capLength(config.redactQuery(query), max);
   if (method === ERROR_TYPE_VALUE_OTHER) attributes[ATTR_HTTP_REQUEST_METHOD_ORIGINAL] = capLength(request.method, max);
-  if (!config.requestHeaders.isEmpty) config.requestHeaders.capture(name => request.headers[name], max, attributes);
+  if (!config.requestHeaders.isEmpty) config.requestHeaders.capture(name => headers[name], max, attributes);
   return attributes;
+}
+
+/**
+ * The host the client asked for, from the Host header (an HTTP/2 caller
+ * passes `:authority`). None at all (an HTTP/1.0 request without Host) leaves
+ * server.address and server.port out: the conventions name no fallback.
+ */
+export function serverAuthority(host: string | undefined, scheme: UrlScheme): Authority | undefined {
+  return splitAuthority(host, DEFAULT_PORTS[scheme]);
 }
 
 /** The original client per `Forwarded` or `X-Forwarded-For`, when a proxy says so. */
