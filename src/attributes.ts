@@ -21,6 +21,7 @@ import {
   ERROR_TYPE_VALUE_OTHER,
 } from '@opentelemetry/semantic-conventions';
 import type { ResolvedConfig } from './config';
+import { proxiedRequest } from './forwarded-headers';
 import { sentResponseHeaders } from './header-capture';
 import { capLength } from './redaction';
 import { Authority, DEFAULT_PORTS, UrlScheme, splitAuthority, splitTarget } from './request-target';
@@ -62,14 +63,16 @@ export function requestAttributes(
   const headers = request.headers;
   const { path, query } = splitTarget(request.url);
   const peerAddress = socket?.remoteAddress;
-  const server = serverAuthority(headers.host, scheme);
+  const proxied = config.trustProxyHeaders ? proxiedRequest(headers) : undefined;
+  const urlScheme = proxied?.scheme ?? scheme;
+  const server = serverAuthority(proxied?.host, headers.host, urlScheme);
   const attributes: Attributes = {
     [ATTR_HTTP_REQUEST_METHOD]: method,
-    [ATTR_URL_SCHEME]: scheme,
+    [ATTR_URL_SCHEME]: urlScheme,
     [ATTR_URL_PATH]: capLength(path, max),
     [ATTR_SERVER_ADDRESS]: capLength(server?.address, max),
     [ATTR_SERVER_PORT]: server?.port,
-    [ATTR_CLIENT_ADDRESS]: capLength(forwardedClient(request) ?? peerAddress, max),
+    [ATTR_CLIENT_ADDRESS]: capLength(proxied?.client ?? peerAddress, max),
     [ATTR_NETWORK_PEER_ADDRESS]: peerAddress,
     [ATTR_NETWORK_PEER_PORT]: socket?.remotePort,
     [ATTR_NETWORK_PROTOCOL_VERSION]: request.httpVersion,
@@ -82,27 +85,26 @@ export function requestAttributes(
 }
 
 /**
- * The host the client asked for, from the Host header (an HTTP/2 caller
- * passes `:authority`). None at all (an HTTP/1.0 request without Host) leaves
- * server.address and server.port out: the conventions name no fallback.
+ * `url.scheme` alone (for the metrics): the proxy's `proto` when trusted and
+ * usable, else the connection's. Same answer as requestAttributes gives.
  */
-export function serverAuthority(host: string | undefined, scheme: UrlScheme): Authority | undefined {
-  return splitAuthority(host, DEFAULT_PORTS[scheme]);
+export function requestScheme(request: IncomingMessage, scheme: UrlScheme, config: ResolvedConfig): UrlScheme {
+  return (config.trustProxyHeaders ? proxiedRequest(request.headers)?.scheme : undefined) ?? scheme;
 }
 
-/** The original client per `Forwarded` or `X-Forwarded-For`, when a proxy says so. */
-function forwardedClient(request: IncomingMessage): string | undefined {
-  const forwarded = request.headers.forwarded;
-  if (forwarded !== undefined) {
-    const match = /for="?\[?([^\]";,]+)/i.exec(forwarded);
-    if (match) return match[1];
-  }
-  const forwardedFor = request.headers['x-forwarded-for'];
-  if (typeof forwardedFor === 'string') {
-    const first = forwardedFor.split(',')[0].trim();
-    if (first !== '') return first;
-  }
-  return undefined;
+/**
+ * The host the client asked for, the first that applies: the proxy's, then
+ * the Host header (an HTTP/2 caller passes `:authority` there). None at all
+ * (an HTTP/1.0 request without Host) leaves server.address and server.port
+ * out: the conventions name no fallback.
+ */
+export function serverAuthority(
+  proxiedHost: string | undefined,
+  host: string | undefined,
+  scheme: UrlScheme
+): Authority | undefined {
+  const defaultPort = DEFAULT_PORTS[scheme];
+  return (proxiedHost !== undefined ? splitAuthority(proxiedHost, defaultPort) : undefined) ?? splitAuthority(host, defaultPort);
 }
 
 /** The attributes known once the response is done; `aborted` responses keep a status only if one was sent. */

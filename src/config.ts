@@ -18,6 +18,7 @@ export interface ResolvedConfig {
   readonly requestHeaders: HeaderCapture;
   readonly responseHeaders: HeaderCapture;
   readonly maxAttributeValueLength: number;
+  readonly trustProxyHeaders: boolean;
 }
 
 export function resolveConfig(config: RequestSignalsInstrumentationConfig, env = process.env): ResolvedConfig {
@@ -25,6 +26,7 @@ export function resolveConfig(config: RequestSignalsInstrumentationConfig, env =
     assertOptional(config[hook], 'function', hook);
   }
   assertOptional(config.signalsForIgnored, 'boolean', 'signalsForIgnored');
+  assertOptional(config.trustProxyHeaders, 'boolean', 'trustProxyHeaders');
   const allowed = new Set(lowerCaseList(config.allowSensitiveHeaders, 'allowSensitiveHeaders'));
   const headers = config.headersToSpanAttributes;
   if (headers !== undefined && (typeof headers !== 'object' || headers === null || Array.isArray(headers))) {
@@ -51,6 +53,7 @@ export function resolveConfig(config: RequestSignalsInstrumentationConfig, env =
       allowed
     ),
     maxAttributeValueLength: positiveInteger(config.maxAttributeValueLength, 'maxAttributeValueLength'),
+    trustProxyHeaders: config.trustProxyHeaders ?? true,
   };
 }
 

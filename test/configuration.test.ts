@@ -230,6 +230,7 @@ describe('configuration', () => {
       ['redactedQueryParams', { redactedQueryParams: 'token' as never }, /redactedQueryParams must be an array of strings/],
       ['headersToSpanAttributes', { headersToSpanAttributes: ['x'] as never }, /headersToSpanAttributes.request must be an array|headersToSpanAttributes must be an object/],
       ['maxAttributeValueLength', { maxAttributeValueLength: 0 }, /maxAttributeValueLength must be a positive integer/],
+      ['trustProxyHeaders', { trustProxyHeaders: 'false' as never }, /trustProxyHeaders must be a boolean, got the string "false"/],
     ];
     for (const [name, config, message] of cases) {
       it(`rejects a bad ${name}`, () => {
