@@ -21,10 +21,12 @@ import {
   ERROR_TYPE_VALUE_OTHER,
 } from '@opentelemetry/semantic-conventions';
 import type { ResolvedConfig } from './config';
+import { proxiedRequest } from './forwarded-headers';
+import { sentResponseHeaders } from './header-capture';
 import { capLength } from './redaction';
-import { splitHostHeader, splitTarget } from './request-target';
+import { Authority, DEFAULT_PORTS, UrlScheme, splitAuthority, splitTarget } from './request-target';
 
-export type UrlScheme = 'http' | 'https';
+export type { UrlScheme };
 
 const KNOWN_METHODS = new Set([
   'CONNECT',
@@ -58,47 +60,58 @@ export function requestAttributes(
 ): Attributes {
   const max = config.maxAttributeValueLength;
   const socket = request.socket;
+  const headers = request.headers;
   const { path, query } = splitTarget(request.url);
-  const host = splitHostHeader(request.headers.host, scheme);
   const peerAddress = socket?.remoteAddress;
+  const proxied = config.trustProxyHeaders ? proxiedRequest(headers) : undefined;
+  const urlScheme = proxied?.scheme ?? scheme;
+  const server = serverAuthority(proxied?.host, headers.host, urlScheme);
   const attributes: Attributes = {
     [ATTR_HTTP_REQUEST_METHOD]: method,
-    [ATTR_URL_SCHEME]: scheme,
+    [ATTR_URL_SCHEME]: urlScheme,
     [ATTR_URL_PATH]: capLength(path, max),
-    [ATTR_SERVER_ADDRESS]: capLength(host?.address ?? socket?.localAddress, max),
-    [ATTR_SERVER_PORT]: host?.port ?? socket?.localPort,
-    [ATTR_CLIENT_ADDRESS]: capLength(forwardedClient(request) ?? peerAddress, max),
+    [ATTR_SERVER_ADDRESS]: capLength(server?.address, max),
+    [ATTR_SERVER_PORT]: server?.port,
+    [ATTR_CLIENT_ADDRESS]: capLength(proxied?.client ?? peerAddress, max),
     [ATTR_NETWORK_PEER_ADDRESS]: peerAddress,
     [ATTR_NETWORK_PEER_PORT]: socket?.remotePort,
     [ATTR_NETWORK_PROTOCOL_VERSION]: request.httpVersion,
-    [ATTR_USER_AGENT_ORIGINAL]: capLength(request.headers['user-agent'], max),
+    [ATTR_USER_AGENT_ORIGINAL]: capLength(headers['user-agent'], max),
   };
   if (query !== undefined) attributes[ATTR_URL_QUERY] = capLength(config.redactQuery(query), max);
   if (method === ERROR_TYPE_VALUE_OTHER) attributes[ATTR_HTTP_REQUEST_METHOD_ORIGINAL] = capLength(request.method, max);
-  if (!config.requestHeaders.isEmpty) config.requestHeaders.capture(name => request.headers[name], max, attributes);
+  if (!config.requestHeaders.isEmpty) config.requestHeaders.capture(name => headers[name], max, attributes);
   return attributes;
 }
 
-/** The original client per `Forwarded` or `X-Forwarded-For`, when a proxy says so. */
-function forwardedClient(request: IncomingMessage): string | undefined {
-  const forwarded = request.headers.forwarded;
-  if (forwarded !== undefined) {
-    const match = /for="?\[?([^\]";,]+)/i.exec(forwarded);
-    if (match) return match[1];
-  }
-  const forwardedFor = request.headers['x-forwarded-for'];
-  if (typeof forwardedFor === 'string') {
-    const first = forwardedFor.split(',')[0].trim();
-    if (first !== '') return first;
-  }
-  return undefined;
+/**
+ * `url.scheme` alone (for the metrics): the proxy's `proto` when trusted and
+ * usable, else the connection's. Same answer as requestAttributes gives.
+ */
+export function requestScheme(request: IncomingMessage, scheme: UrlScheme, config: ResolvedConfig): UrlScheme {
+  return (config.trustProxyHeaders ? proxiedRequest(request.headers)?.scheme : undefined) ?? scheme;
+}
+
+/**
+ * The host the client asked for, the first that applies: the proxy's, then
+ * the Host header (an HTTP/2 caller passes `:authority` there). None at all
+ * (an HTTP/1.0 request without Host) leaves server.address and server.port
+ * out: the conventions name no fallback.
+ */
+export function serverAuthority(
+  proxiedHost: string | undefined,
+  host: string | undefined,
+  scheme: UrlScheme
+): Authority | undefined {
+  const defaultPort = DEFAULT_PORTS[scheme];
+  return (proxiedHost !== undefined ? splitAuthority(proxiedHost, defaultPort) : undefined) ?? splitAuthority(host, defaultPort);
 }
 
 /** The attributes known once the response is done; `aborted` responses keep a status only if one was sent. */
 export function responseAttributes(response: ServerResponse, aborted: boolean, config: ResolvedConfig): Attributes {
   const attributes: Attributes = {};
   if (!config.responseHeaders.isEmpty) {
-    config.responseHeaders.capture(name => response.getHeader(name), config.maxAttributeValueLength, attributes);
+    config.responseHeaders.capture(sentResponseHeaders(response), config.maxAttributeValueLength, attributes);
   }
   if (aborted && !response.headersSent) return attributes;
   const status = response.statusCode;

@@ -18,6 +18,7 @@ export interface ResolvedConfig {
   readonly requestHeaders: HeaderCapture;
   readonly responseHeaders: HeaderCapture;
   readonly maxAttributeValueLength: number;
+  readonly trustProxyHeaders: boolean;
 }
 
 export function resolveConfig(config: RequestSignalsInstrumentationConfig, env = process.env): ResolvedConfig {
@@ -25,6 +26,7 @@ export function resolveConfig(config: RequestSignalsInstrumentationConfig, env =
     assertOptional(config[hook], 'function', hook);
   }
   assertOptional(config.signalsForIgnored, 'boolean', 'signalsForIgnored');
+  assertOptional(config.trustProxyHeaders, 'boolean', 'trustProxyHeaders');
   const allowed = new Set(lowerCaseList(config.allowSensitiveHeaders, 'allowSensitiveHeaders'));
   const headers = config.headersToSpanAttributes;
   if (headers !== undefined && (typeof headers !== 'object' || headers === null || Array.isArray(headers))) {
@@ -51,6 +53,7 @@ export function resolveConfig(config: RequestSignalsInstrumentationConfig, env =
       allowed
     ),
     maxAttributeValueLength: positiveInteger(config.maxAttributeValueLength, 'maxAttributeValueLength'),
+    trustProxyHeaders: config.trustProxyHeaders ?? true,
   };
 }
 
@@ -63,10 +66,25 @@ function ignoreMatcher(option: IgnoreMatcher | IgnoreMatcher[] | undefined): Res
 function toPredicate(matcher: unknown, index: number): (request: IncomingMessage) => boolean {
   if (typeof matcher === 'function') return matcher as (request: IncomingMessage) => boolean;
   if (typeof matcher === 'string') return request => splitTarget(request.url).path === matcher;
-  if (matcher instanceof RegExp) return request => matcher.test(splitTarget(request.url).path);
+  if (matcher instanceof RegExp) return pathMatcher(matcher);
   throw new TypeError(
     `ignoreIncomingRequest expects a function, a path string or a RegExp, got ${describe(matcher)} at position ${index}`
   );
+}
+
+/**
+ * A global or sticky RegExp's test() starts at, and moves, its `lastIndex`:
+ * shared between requests, it would skip every other match. Such a RegExp is
+ * tested through a copy of our own (the application's keeps its `lastIndex`),
+ * from index 0 every time: `g` matches anywhere, `y` at the start of the path.
+ */
+function pathMatcher(regexp: RegExp): (request: IncomingMessage) => boolean {
+  if (!regexp.global && !regexp.sticky) return request => regexp.test(splitTarget(request.url).path);
+  const own = new RegExp(regexp.source, regexp.flags);
+  return request => {
+    own.lastIndex = 0;
+    return own.test(splitTarget(request.url).path);
+  };
 }
 
 function assertOptional(value: unknown, type: 'function' | 'boolean', name: string): void {

@@ -3,6 +3,7 @@
  * as REDACTED even when listed, unless explicitly allowed.
  */
 import type { Attributes } from '@opentelemetry/api';
+import type { ServerResponse } from 'http';
 import { ATTR_HTTP_REQUEST_HEADER, ATTR_HTTP_RESPONSE_HEADER } from '@opentelemetry/semantic-conventions';
 import { REDACTED, capLength } from './redaction';
 
@@ -15,6 +16,7 @@ interface CapturedHeader {
 }
 
 type HeaderValue = string | string[] | number | undefined;
+type HeaderReader = (name: string) => HeaderValue;
 
 /** One direction's list of headers, prepared once per configuration. */
 export class HeaderCapture {
@@ -41,7 +43,7 @@ export class HeaderCapture {
   }
 
   /** `http.request.header.<name>` arrays for the listed headers that are present. */
-  capture(getHeader: (name: string) => HeaderValue, maxLength: number, into: Attributes): void {
+  capture(getHeader: HeaderReader, maxLength: number, into: Attributes): void {
     for (const header of this.headers) {
       const value = getHeader(header.name);
       if (value === undefined) continue;
@@ -49,6 +51,40 @@ export class HeaderCapture {
       into[header.attribute] = header.redact ? [REDACTED] : values.map(v => capLength(v, maxLength));
     }
   }
+}
+
+/**
+ * The response's headers as they were sent, whichever API the application
+ * used: setHeader(), appendHeader(), or writeHead() with an object or a flat
+ * array. Headers given only to writeHead() never reach getHeader(); they are
+ * read from `ServerResponse._header`, the header block Node wrote (an
+ * internal, though long-lived: `headersSent` is `!!this._header`; the tests
+ * check it). A response without one (HTTP/2's) is read through getHeader().
+ * Nothing sent (the client went away first): no headers.
+ */
+export function sentResponseHeaders(response: ServerResponse): HeaderReader {
+  const block = (response as { _header?: unknown })._header;
+  if (typeof block === 'string' && block !== '') return name => headerBlockValues(block, name);
+  if (!response.headersSent) return () => undefined;
+  return name => response.getHeader(name);
+}
+
+/** Every value of the lines `Name: value` with this (lower-case) name, after the status line. */
+export function headerBlockValues(block: string, name: string): string[] | undefined {
+  let values: string[] | undefined;
+  let start = block.indexOf('\r\n') + 2;
+  if (start === 1) return undefined;
+  while (start < block.length) {
+    const found = block.indexOf('\r\n', start);
+    const end = found === -1 ? block.length : found;
+    if (end === start) break;
+    const colon = block.indexOf(':', start);
+    if (colon - start === name.length && colon < end && block.slice(start, colon).toLowerCase() === name) {
+      (values ??= []).push(block.slice(colon + 1, end).trim());
+    }
+    start = end + 2;
+  }
+  return values;
 }
 
 /** A comma-separated header list from the environment (OTEL_INSTRUMENTATION_HTTP_CAPTURE_HEADERS_SERVER_*). */

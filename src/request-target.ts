@@ -1,5 +1,5 @@
 /*
- * Parsing of the request target and the Host header: small, allocation-light
+ * Parsing of the request target and the authority (Host header): small, allocation-light
  * and total (every input gives an answer, nothing throws).
  */
 
@@ -25,21 +25,63 @@ function pathOf(target: string): string {
   return pathStart === -1 ? '/' : target.slice(pathStart);
 }
 
+export type UrlScheme = 'http' | 'https';
+
+export const DEFAULT_PORTS: Readonly<Record<UrlScheme, number>> = { http: 80, https: 443 };
+
+export interface Authority {
+  address: string;
+  /** The explicit port, the default port when there is none, undefined when the port is not a number in 1-65535. */
+  port: number | undefined;
+}
+
+/**
+ * `example.com:8080`, `[::1]:8080` or `example.com` (a Host header, an
+ * `:authority`, a proxy's `host=`); undefined when absent or without an address.
+ * An empty port (`example.com:`) is the default one, as RFC 3986 has it.
+ */
+export function splitAuthority(authority: string | undefined, defaultPort: number): Authority | undefined {
+  if (!authority) return undefined;
+  if (authority.charCodeAt(0) === 0x5b /* [ */) {
+    const end = authority.indexOf(']');
+    if (end <= 1) return undefined;
+    const rest = authority.length - end - 1;
+    const port = rest === 0 ? defaultPort : authority.charCodeAt(end + 1) === 0x3a ? portOf(authority, end + 2, defaultPort) : undefined;
+    return { address: authority.slice(1, end), port };
+  }
+  const colon = authority.indexOf(':');
+  if (colon === -1) return { address: authority, port: defaultPort };
+  if (colon === 0) return undefined;
+  // More than one colon without brackets: no host:port form (perhaps a bare IPv6 address); no port to trust.
+  if (authority.indexOf(':', colon + 1) !== -1) return { address: authority, port: undefined };
+  return { address: authority.slice(0, colon), port: portOf(authority, colon + 1, defaultPort) };
+}
+
+/** Digits only (no sign, exponent, hex or spaces), 1 to 65535; empty is the default port. */
+function portOf(text: string, start: number, defaultPort: number): number | undefined {
+  const length = text.length - start;
+  if (length === 0) return defaultPort;
+  if (length > 5) return undefined;
+  let port = 0;
+  for (let i = start; i < text.length; i++) {
+    const digit = text.charCodeAt(i) - 0x30;
+    if (digit < 0 || digit > 9) return undefined;
+    port = port * 10 + digit;
+  }
+  return port > 0 && port < 65536 ? port : undefined;
+}
+
 export interface HostAndPort {
   address: string;
   port: number;
 }
 
-const DEFAULT_PORTS = { http: 80, https: 443 } as const;
-
-/** `example.com:8080`, `[::1]:8080` or `example.com`; undefined when absent or unusable. */
-export function splitHostHeader(host: string | undefined, scheme: 'http' | 'https'): HostAndPort | undefined {
-  if (!host) return undefined;
-  const bracketEnd = host.startsWith('[') ? host.indexOf(']') : -1;
-  const colon = host.indexOf(':', bracketEnd + 1);
-  const address = bracketEnd !== -1 ? host.slice(1, bracketEnd) : colon === -1 ? host : host.slice(0, colon);
-  if (address === '') return undefined;
-  if (colon === -1) return { address, port: DEFAULT_PORTS[scheme] };
-  const port = Number(host.slice(colon + 1));
-  return Number.isInteger(port) && port > 0 && port < 65536 ? { address, port } : { address, port: DEFAULT_PORTS[scheme] };
+/**
+ * The Host header as WSGI servers read it (environ's SERVER_NAME and
+ * SERVER_PORT): an unusable port is the scheme's default one.
+ */
+export function splitHostHeader(host: string | undefined, scheme: UrlScheme): HostAndPort | undefined {
+  const authority = splitAuthority(host, DEFAULT_PORTS[scheme]);
+  if (authority === undefined || authority.port !== undefined) return authority as HostAndPort | undefined;
+  return { address: authority.address, port: DEFAULT_PORTS[scheme] };
 }

@@ -38,4 +38,6 @@ export interface RequestSignalsInstrumentationConfig extends InstrumentationConf
   allowSensitiveHeaders?: string[];
   /** String attribute values longer than this are cut (default 4096 characters). */
   maxAttributeValueLength?: number;
+  /** Take client.address, server.address/port and url.scheme from Forwarded / X-Forwarded-* headers (default true). */
+  trustProxyHeaders?: boolean;
 }

@@ -75,6 +75,49 @@ describe('configuration', () => {
       assert.equal(started.length, 0);
     });
 
+    /** Resolves once `count` requests have fired requestFinished (ignored ones fire it too). */
+    function finishedRequests(count: number): Promise<void> {
+      return new Promise(resolve => {
+        let seen = 0;
+        record(requestFinished, () => ++seen === count && resolve());
+      });
+    }
+
+    it('ignores every request a global RegExp matches, not every other one', async () => {
+      const allDone = finishedRequests(5);
+      const port = await serveWith({ ignoreIncomingRequest: /\/health/g });
+      for (const path of ['/health', '/health', '/health', '/health', '/work']) await request(port, { path });
+      await allDone;
+      await waitForSpans(1);
+      assert.deepEqual(
+        exporter.getFinishedSpans().map(span => span.attributes['url.path']),
+        ['/work']
+      );
+    });
+
+    it('matches a sticky RegExp at the start of every path', async () => {
+      const allDone = finishedRequests(4);
+      const port = await serveWith({ ignoreIncomingRequest: /\/health/y });
+      for (const path of ['/health', '/health', '/api/health', '/health']) await request(port, { path });
+      await allDone;
+      await waitForSpans(1);
+      assert.deepEqual(
+        exporter.getFinishedSpans().map(span => span.attributes['url.path']),
+        ['/api/health']
+      );
+    });
+
+    it("leaves the application's own RegExp and its lastIndex alone", async () => {
+      const allDone = finishedRequests(2);
+      const shared = /\/health/g;
+      shared.lastIndex = 3;
+      const port = await serveWith({ ignoreIncomingRequest: Object.freeze(shared) });
+      await request(port, { path: '/health' });
+      await request(port, { path: '/health' });
+      await allDone;
+      assert.deepEqual([shared.lastIndex, exporter.getFinishedSpans().length], [3, 0]);
+    });
+
     it('traces the request when the predicate throws', async () => {
       const port = await serveWith({
         ignoreIncomingRequest: () => {
@@ -187,6 +230,7 @@ describe('configuration', () => {
       ['redactedQueryParams', { redactedQueryParams: 'token' as never }, /redactedQueryParams must be an array of strings/],
       ['headersToSpanAttributes', { headersToSpanAttributes: ['x'] as never }, /headersToSpanAttributes.request must be an array|headersToSpanAttributes must be an object/],
       ['maxAttributeValueLength', { maxAttributeValueLength: 0 }, /maxAttributeValueLength must be a positive integer/],
+      ['trustProxyHeaders', { trustProxyHeaders: 'false' as never }, /trustProxyHeaders must be a boolean, got the string "false"/],
     ];
     for (const [name, config, message] of cases) {
       it(`rejects a bad ${name}`, () => {

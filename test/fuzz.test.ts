@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { IncomingMessage } from 'http';
+import { isIP } from 'net';
 import { requestAttributes } from '../src/attributes';
 import { resolveConfig } from '../src/config';
 import { buildEnviron } from '../src/environ';
@@ -120,6 +121,18 @@ const DETERMINISTIC: Case[] = [
   ...['for=', 'for="[', 'for=unknown;proto=http', 'by=1.2.3.4', `for=${'x'.repeat(1000)}`].map((forwarded, i) => ({
     name: `the Forwarded header ${JSON.stringify(forwarded.slice(0, 20))}`,
     bytes: bytes(req(`GET /forwarded/${i} HTTP/1.1`, 'Host: fuzz.test', `Forwarded: ${forwarded}`, 'X-Forwarded-For: ,,,')),
+  })),
+  ...[
+    ['escaped', 'Forwarded: for="\\"x\\"";host="a\\"b"'],
+    ['unterminated', 'Forwarded: for="192.0.2.8;host=shop.example, for=192.0.2.7'],
+    ['semicolons', 'Forwarded: ;;;for=192.0.2.9;;;,,,;'],
+    ['huge', `Forwarded: ${'for=192.0.2.1;proto=https;'.repeat(500)}`],
+    ['latin1', 'Forwarded: for="caf\xe9";host=\xe9x.example;proto=HTTPS'],
+    ['repeated', 'X-Forwarded-For: 203.0.113.5:1', 'X-Forwarded-For: 198.51.100.1', 'X-Forwarded-Proto: gopher'],
+    ['huge-host', `X-Forwarded-Host: ${'h'.repeat(8000)}:1:2`, `X-Forwarded-Proto: ${'s'.repeat(5000)}`],
+  ].map(([name, ...headers]) => ({
+    name: `proxy headers: ${name}`,
+    bytes: bytes(req(`GET /proxy/${name} HTTP/1.1`, 'Host: fuzz.test', ...headers)),
   })),
   ...[
     'garbage',
@@ -320,10 +333,39 @@ describe('fuzz: malformed HTTP on raw sockets, instrumented against bare', funct
       assert.equal(span.attributes['url.path'], '/creds');
     });
 
-    it('falls back to the socket without a Host header', () => {
+    it('falls back to the socket in environ without a Host header, and leaves server.* off the span', () => {
       const { environ, span } = spanFor('/http10');
       assert.deepEqual([environ.SERVER_NAME, environ.SERVER_PORT], ['127.0.0.1', String(instrumented.port)]);
-      assert.equal(span.attributes['server.address'], '127.0.0.1');
+      assert.deepEqual([span.attributes['server.address'], span.attributes['server.port']], [undefined, undefined]);
+    });
+
+    it('keeps client.address an IP address, url.scheme http or https and server.port a port, for every request', () => {
+      const spans = records.flatMap(r => (r.span === undefined ? [] : [r.span]));
+      const odd = spans.filter(({ attributes: a }) => {
+        const port = a['server.port'];
+        return (
+          isIP(String(a['client.address'])) === 0 ||
+          (a['url.scheme'] !== 'http' && a['url.scheme'] !== 'https') ||
+          (port !== undefined && !(Number.isInteger(port) && (port as number) > 0 && (port as number) < 65536))
+        );
+      });
+      assert.deepEqual(odd.map(span => span.attributes).slice(0, 3), []);
+      assert.ok(spans.length > DETERMINISTIC.length / 2);
+    });
+
+    it('reads the proxy headers of hostile requests as the conventions say', () => {
+      const origin = (url: string) => {
+        const { attributes: a } = spanFor(url).span;
+        return [a['client.address'], a['server.address'], a['server.port'], a['url.scheme']];
+      };
+      assert.deepEqual(origin('/proxy/escaped'), ['127.0.0.1', 'a"b', 80, 'http']);
+      assert.deepEqual(origin('/proxy/unterminated'), ['127.0.0.1', 'fuzz.test', 80, 'http']);
+      assert.deepEqual(origin('/proxy/semicolons'), ['192.0.2.9', 'fuzz.test', 80, 'http']);
+      assert.deepEqual(origin('/proxy/huge'), ['192.0.2.1', 'fuzz.test', 443, 'https']);
+      assert.deepEqual(origin('/proxy/latin1'), ['127.0.0.1', '\u00e9x.example', 443, 'https']);
+      assert.deepEqual(origin('/proxy/repeated'), ['203.0.113.5', 'fuzz.test', 80, 'http']);
+      const huge = origin('/proxy/huge-host');
+      assert.deepEqual([(huge[1] as string).length, huge[2], huge[3]], [4096, undefined, 'http']);
     });
 
     it('decodes header bytes as Node does (latin1) and joins repeated headers', () => {
@@ -391,16 +433,21 @@ describe('fuzz: environ and span attributes from arbitrary request objects', () 
   const random = seededRandom(SEED + 1);
   const int = (n: number) => Math.floor(random() * n);
   const PIECES = ['/', '%', '%E0%A4%A', '%zz', '%%', '?', '&', '=', ':', '[', ']', '::1', '://', '@', '#', ' ', ',', ';', '"',
-    '\ud800', '\u00e9', '\u2615', '\u0000', 'sig', 'token', 'http', 'a', '0', '65536', '-1', '_', 'for=', 'Host'];
+    '\ud800', '\u00e9', '\u2615', '\u0000', 'sig', 'token', 'http', 'a', '0', '65536', '-1', '_', 'for=', 'Host',
+    '\\', 'HOST=', 'proto=', 'https', '1.2.3.4', '2001:db8::1', ':4711', 'unknown', '_hidden', '\t'];
   const text = (max = 8) => Array.from({ length: int(max) }, () => PIECES[int(PIECES.length)]).join('');
   const maybe = <T>(value: T): T | undefined => (random() < 0.25 ? undefined : value);
 
   function randomRequest(): IncomingMessage {
-    const headers: Record<string, string | undefined> = {
+    // Node's HTTP/1 parser joins repeated headers; an array stands for any other source of headers.
+    const value = () => maybe(random() < 0.2 ? [text(), text()] : text());
+    const headers: Record<string, string | string[] | undefined> = {
       host: maybe(text(5)),
       'user-agent': maybe(text()),
-      forwarded: maybe(text()),
-      'x-forwarded-for': maybe(text()),
+      forwarded: value(),
+      'x-forwarded-for': value(),
+      'x-forwarded-host': value(),
+      'x-forwarded-proto': value(),
       traceparent: maybe(text()),
     };
     const rawHeaders = Array.from({ length: int(9) }, () => text(4));
@@ -416,10 +463,13 @@ describe('fuzz: environ and span attributes from arbitrary request objects', () 
   }
 
   it('never throws, and gives strings in environ and bounded primitives on the span', () => {
-    const config = resolveConfig({ maxAttributeValueLength: 64, headersToSpanAttributes: { request: ['host', 'user-agent'] } });
+    const configs = [true, false].map(trustProxyHeaders =>
+      resolveConfig({ maxAttributeValueLength: 64, headersToSpanAttributes: { request: ['host', 'user-agent'] }, trustProxyHeaders })
+    );
     for (let i = 0; i < 3000; i++) {
       const request = randomRequest();
       const scheme = i % 2 === 0 ? 'http' : 'https';
+      const config = configs[i % 4 < 2 ? 0 : 1];
       const environ = buildEnviron(request, scheme) as unknown as Record<string, unknown>;
       for (const [key, value] of Object.entries(environ)) {
         assert.equal(typeof value, 'string', `environ.${key} for ${JSON.stringify(request.url)}`);
@@ -432,6 +482,9 @@ describe('fuzz: environ and span attributes from arbitrary request objects', () 
           if (typeof v === 'string') assert.ok(v.length <= 64, `${key} is ${v.length} characters long`);
         }
       }
+      const client = attributes['client.address'];
+      assert.ok(client === undefined || isIP(client as string) !== 0, `client.address ${JSON.stringify(client)}`);
+      assert.ok(attributes['url.scheme'] === 'http' || attributes['url.scheme'] === 'https', `url.scheme ${attributes['url.scheme']}`);
     }
   });
 });

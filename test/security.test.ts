@@ -125,6 +125,34 @@ describe('data that must not leak', () => {
     });
   });
 
+  describe('proxy headers', () => {
+    it('put nothing but an IP address into client.address', async () => {
+      const span = await spanFor({}, { headers: { 'x-forwarded-for': '<img src=x onerror=alert(1)>, 203.0.113.1' } });
+      assert.equal(span.attributes['client.address'], '127.0.0.1');
+    });
+
+    it('put nothing but http or https into url.scheme, a metric attribute', async () => {
+      const span = await spanFor({}, { headers: { 'x-forwarded-proto': 'https-but-not-really', forwarded: 'proto="javascript"' } });
+      assert.equal(span.attributes['url.scheme'], 'http');
+    });
+
+    it('cannot make server.address longer than maxAttributeValueLength', async () => {
+      const span = await spanFor({ maxAttributeValueLength: 32 }, { headers: { 'x-forwarded-host': 'h'.repeat(10000) } });
+      assert.equal(span.attributes['server.address'], 'h'.repeat(32));
+    });
+
+    it('are ignored altogether with trustProxyHeaders: false', async () => {
+      const span = await spanFor(
+        { trustProxyHeaders: false },
+        { headers: { forwarded: 'for=192.0.2.1;host=evil.example;proto=https', 'x-forwarded-for': '203.0.113.1' } }
+      );
+      assert.deepEqual(
+        [span.attributes['client.address'], span.attributes['server.address'], span.attributes['url.scheme']],
+        ['127.0.0.1', '127.0.0.1', 'http']
+      );
+    });
+  });
+
   describe('attribute length', () => {
     it('caps long values at 4096 characters by default', async () => {
       const span = await spanFor({}, { path: `/${'p'.repeat(5000)}`, headers: { 'user-agent': 'u'.repeat(5000) } });

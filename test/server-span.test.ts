@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import * as http from 'http';
 import { requestStarted } from '../src';
-import { abortAfterSending, request } from './utils/client';
+import { abortAfterSending, rawExchange, request } from './utils/client';
 import { useInstrumentation } from './utils/instrumentation';
 import { record } from './utils/receivers';
 import { startHttpsServer, useServer } from './utils/server';
@@ -134,6 +134,37 @@ describe('the SERVER span', () => {
       [span.attributes['client.address'], span.attributes['network.peer.address']],
       ['203.0.113.7', '127.0.0.1']
     );
+  });
+
+  describe('server.address and server.port from the Host header', () => {
+    async function spanForRaw(requestHead: string) {
+      const port = await serve((_req, res) => res.end());
+      const response = await rawExchange(port, `${requestHead}\r\nConnection: close\r\n\r\n`);
+      assert.match(response, /^HTTP\/1\.[01] 200/);
+      const [span] = await waitForSpans(1);
+      return span;
+    }
+
+    it('leaves server.port out when the port is not a number, and keeps the address', async () => {
+      const span = await spanForRaw('GET / HTTP/1.1\r\nHost: example.com:abc');
+      assert.deepEqual(
+        [span.attributes['server.address'], 'server.port' in span.attributes],
+        ['example.com', false]
+      );
+    });
+
+    it('gives an IPv6 address without brackets, and the default port when there is none', async () => {
+      const span = await spanForRaw('GET / HTTP/1.1\r\nHost: [2001:db8::7]');
+      assert.deepEqual([span.attributes['server.address'], span.attributes['server.port']], ['2001:db8::7', 80]);
+    });
+
+    it('leaves both out for an HTTP/1.0 request without Host, rather than naming the local socket', async () => {
+      const span = await spanForRaw('GET /old HTTP/1.0');
+      assert.deepEqual(
+        [span.attributes['url.path'], 'server.address' in span.attributes, 'server.port' in span.attributes],
+        ['/old', false, false]
+      );
+    });
   });
 
   it('ends only SERVER spans of its own', async () => {
