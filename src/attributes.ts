@@ -2,7 +2,8 @@
  * The SERVER span's attributes, per the stable HTTP semantic conventions.
  */
 import type { Attributes } from '@opentelemetry/api';
-import type { IncomingMessage, ServerResponse } from 'http';
+import type { IncomingHttpHeaders } from 'http';
+import type { ServerRequest, ServerResponseOf } from './request-signals';
 import {
   ATTR_CLIENT_ADDRESS,
   ATTR_ERROR_TYPE,
@@ -53,7 +54,7 @@ export function spanNameFor(normalizedMethod: string): string {
 
 /** The attributes known when the request arrives; the span starts with them so samplers see them. */
 export function requestAttributes(
-  request: IncomingMessage,
+  request: ServerRequest,
   scheme: UrlScheme,
   method: string,
   config: ResolvedConfig
@@ -64,8 +65,8 @@ export function requestAttributes(
   const { path, query } = splitTarget(request.url);
   const peerAddress = socket?.remoteAddress;
   const proxied = config.trustProxyHeaders ? proxiedRequest(headers) : undefined;
-  const urlScheme = proxied?.scheme ?? scheme;
-  const server = serverAuthority(proxied?.host, headers.host, urlScheme);
+  const urlScheme = proxied?.scheme ?? targetScheme(headers, scheme);
+  const server = serverAuthority(proxied?.host, authorityOf(headers), urlScheme);
   const attributes: Attributes = {
     [ATTR_HTTP_REQUEST_METHOD]: method,
     [ATTR_URL_SCHEME]: urlScheme,
@@ -75,7 +76,7 @@ export function requestAttributes(
     [ATTR_CLIENT_ADDRESS]: capLength(proxied?.client ?? peerAddress, max),
     [ATTR_NETWORK_PEER_ADDRESS]: peerAddress,
     [ATTR_NETWORK_PEER_PORT]: socket?.remotePort,
-    [ATTR_NETWORK_PROTOCOL_VERSION]: request.httpVersion,
+    [ATTR_NETWORK_PROTOCOL_VERSION]: protocolVersion(request.httpVersion),
     [ATTR_USER_AGENT_ORIGINAL]: capLength(headers['user-agent'], max),
   };
   if (query !== undefined) attributes[ATTR_URL_QUERY] = capLength(config.redactQuery(query), max);
@@ -88,8 +89,25 @@ export function requestAttributes(
  * `url.scheme` alone (for the metrics): the proxy's `proto` when trusted and
  * usable, else the connection's. Same answer as requestAttributes gives.
  */
-export function requestScheme(request: IncomingMessage, scheme: UrlScheme, config: ResolvedConfig): UrlScheme {
-  return (config.trustProxyHeaders ? proxiedRequest(request.headers)?.scheme : undefined) ?? scheme;
+export function requestScheme(request: ServerRequest, scheme: UrlScheme, config: ResolvedConfig): UrlScheme {
+  return (config.trustProxyHeaders ? proxiedRequest(request.headers)?.scheme : undefined) ?? targetScheme(request.headers, scheme);
+}
+
+/** The scheme of the target URI: HTTP/2's `:scheme` when it is one of ours, else the connection's. */
+export function targetScheme(headers: IncomingHttpHeaders, connectionScheme: UrlScheme): UrlScheme {
+  const pseudo = headers[':scheme'];
+  return pseudo === 'https' || pseudo === 'http' ? pseudo : connectionScheme;
+}
+
+/** The authority the client asked for: HTTP/2's `:authority`, else the Host header. */
+export function authorityOf(headers: IncomingHttpHeaders): string | undefined {
+  const authority = headers[':authority'];
+  return typeof authority === 'string' && authority !== '' ? authority : headers.host;
+}
+
+/** `network.protocol.version`: `1.1`, `1.0`, and `2` for HTTP/2 (Node says `2.0`). */
+export function protocolVersion(httpVersion: string): string {
+  return httpVersion === '2.0' ? '2' : httpVersion;
 }
 
 /**
@@ -108,7 +126,7 @@ export function serverAuthority(
 }
 
 /** The attributes known once the response is done; `aborted` responses keep a status only if one was sent. */
-export function responseAttributes(response: ServerResponse, aborted: boolean, config: ResolvedConfig): Attributes {
+export function responseAttributes(response: ServerResponseOf, aborted: boolean, config: ResolvedConfig): Attributes {
   const attributes: Attributes = {};
   if (!config.responseHeaders.isEmpty) {
     config.responseHeaders.capture(sentResponseHeaders(response), config.maxAttributeValueLength, attributes);

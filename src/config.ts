@@ -2,7 +2,7 @@
  * The configuration, validated and prepared once per setConfig(), so that
  * each request reads ready-made values. Bad input is a TypeError naming it.
  */
-import type { IncomingMessage } from 'http';
+import type { ServerRequest } from './request-signals';
 import { HeaderCapture, headerListFromEnv } from './header-capture';
 import { DEFAULT_REDACTED_QUERY_PARAMS, QueryRedactor, queryRedactor } from './redaction';
 import { splitTarget } from './request-target';
@@ -12,7 +12,7 @@ import { describe } from './utils';
 export const DEFAULT_MAX_ATTRIBUTE_VALUE_LENGTH = 4096;
 
 export interface ResolvedConfig {
-  readonly isIgnored: ((request: IncomingMessage) => boolean) | undefined;
+  readonly isIgnored: ((request: ServerRequest) => boolean) | undefined;
   readonly signalsForIgnored: boolean;
   readonly redactQuery: QueryRedactor;
   readonly requestHeaders: HeaderCapture;
@@ -63,8 +63,8 @@ function ignoreMatcher(option: IgnoreMatcher | IgnoreMatcher[] | undefined): Res
   return request => matchers.some(matches => matches(request));
 }
 
-function toPredicate(matcher: unknown, index: number): (request: IncomingMessage) => boolean {
-  if (typeof matcher === 'function') return matcher as (request: IncomingMessage) => boolean;
+function toPredicate(matcher: unknown, index: number): (request: ServerRequest) => boolean {
+  if (typeof matcher === 'function') return matcher as (request: ServerRequest) => boolean;
   if (typeof matcher === 'string') return request => splitTarget(request.url).path === matcher;
   if (matcher instanceof RegExp) return pathMatcher(matcher);
   throw new TypeError(
@@ -78,7 +78,7 @@ function toPredicate(matcher: unknown, index: number): (request: IncomingMessage
  * tested through a copy of our own (the application's keeps its `lastIndex`),
  * from index 0 every time: `g` matches anywhere, `y` at the start of the path.
  */
-function pathMatcher(regexp: RegExp): (request: IncomingMessage) => boolean {
+function pathMatcher(regexp: RegExp): (request: ServerRequest) => boolean {
   if (!regexp.global && !regexp.sticky) return request => regexp.test(splitTarget(request.url).path);
   const own = new RegExp(regexp.source, regexp.flags);
   return request => {

@@ -9,23 +9,19 @@
  * request: for an emitter whose request we trace, an event with listeners,
  * and another context active, the listeners run in the request's context.
  * Nothing is added to a request for this, and listeners are not wrapped, so
- * removeListener and listeners() see exactly what the app added.
+ * removeListener and listeners() see exactly what the app added. The same
+ * for HTTP/2: the compatibility API's request and response classes, and the
+ * server stream class, found on the first stream served by the core API.
  */
 import { context } from '@opentelemetry/api';
 import type { EventEmitter } from 'events';
 import { IncomingMessage, ServerResponse } from 'http';
+import { Http2ServerRequest, Http2ServerResponse, ServerHttp2Stream } from 'http2';
 import { Emit, EmitChain, EmitPatch } from './emit-patch';
 import type { RequestRecord } from './internal-types';
 import { recordOf } from './request-records';
 
 type EmitterInternals = { _events?: Record<string | symbol, unknown> };
-type RecordOfEmitter = (emitter: EventEmitter) => RequestRecord | undefined;
-
-const recordOfRequest: RecordOfEmitter = emitter => recordOf(emitter as IncomingMessage);
-const recordOfResponse: RecordOfEmitter = emitter => {
-  const request = (emitter as ServerResponse).req as IncomingMessage | undefined;
-  return request === undefined ? undefined : recordOf(request);
-};
 
 /** Whether our wrappers put this request's listeners in its context: when we own a span that is traced. */
 export function bindsListeners(record: RequestRecord): boolean {
@@ -38,10 +34,10 @@ export function bindsListeners(record: RequestRecord): boolean {
  */
 export class EmitterContextPatch {
   private installed = false;
-  private readonly patches = [
-    new EmitPatch(IncomingMessage.prototype as { emit: Emit }, chain => emitInRequestContext(chain, recordOfRequest)),
-    new EmitPatch(ServerResponse.prototype as { emit: Emit }, chain => emitInRequestContext(chain, recordOfResponse)),
-  ];
+  private streamPatch: EmitPatch | undefined;
+  private readonly patches = [IncomingMessage, ServerResponse, Http2ServerRequest, Http2ServerResponse].map(
+    emitter => new EmitPatch(emitter.prototype as { emit: Emit }, emitInRequestContext)
+  );
 
   /** Cheap when already installed: called for every traced request. */
   install(): void {
@@ -50,15 +46,25 @@ export class EmitterContextPatch {
     for (const patch of this.patches) patch.install();
   }
 
+  /** For a traced stream of the HTTP/2 core API, whose class Node does not export. */
+  installForStreams(stream: ServerHttp2Stream): void {
+    this.install();
+    if (this.streamPatch === undefined) {
+      this.streamPatch = new EmitPatch(Object.getPrototypeOf(stream) as { emit: Emit }, emitInRequestContext);
+    }
+    this.streamPatch.install();
+  }
+
   uninstall(): void {
     this.installed = false;
     for (const patch of this.patches) patch.uninstall();
+    this.streamPatch?.uninstall();
   }
 }
 
-function emitInRequestContext(chain: EmitChain, recordOfEmitter: RecordOfEmitter): Emit {
+function emitInRequestContext(chain: EmitChain): Emit {
   return function emitInRequestContext(this: EventEmitter, event: string | symbol): boolean {
-    const record = recordOfEmitter(this);
+    const record = recordOf(this);
     // Most emits take this path, where `arguments` goes straight into Reflect.apply.
     if (
       record === undefined ||

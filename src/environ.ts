@@ -2,24 +2,25 @@
  * A WSGI (PEP 3333) environ for a Node request, built the way gunicorn and
  * Django's runserver build theirs, so that Django receivers port line for line.
  */
-import type { IncomingMessage } from 'http';
-import type { Environ } from './request-signals';
+import { authorityOf, protocolVersion, targetScheme } from './attributes';
+import type { Environ, ServerRequest } from './request-signals';
 import { splitTarget, splitHostHeader } from './request-target';
 
 type UrlScheme = Environ['wsgi.url_scheme'];
 
 /** Builds the environ; never throws, whatever the request carries. */
-export function buildEnviron(request: IncomingMessage, scheme: UrlScheme): Environ {
+export function buildEnviron(request: ServerRequest, connectionScheme: UrlScheme): Environ {
   const { path, query } = splitTarget(request.url);
   const socket = request.socket;
-  const host = splitHostHeader(request.headers.host, scheme);
+  const scheme = targetScheme(request.headers, connectionScheme);
+  const host = splitHostHeader(authorityOf(request.headers), scheme);
   const environ: Environ = {
     REQUEST_METHOD: request.method ?? '',
     PATH_INFO: percentDecode(path),
     QUERY_STRING: query ?? '',
     SERVER_NAME: host?.address ?? socket?.localAddress ?? '',
     SERVER_PORT: String(host?.port ?? socket?.localPort ?? ''),
-    SERVER_PROTOCOL: `HTTP/${request.httpVersion}`,
+    SERVER_PROTOCOL: `HTTP/${protocolVersion(request.httpVersion)}`,
     REMOTE_ADDR: socket?.remoteAddress ?? '',
     REMOTE_PORT: String(socket?.remotePort ?? ''),
     'wsgi.url_scheme': scheme,
@@ -38,7 +39,8 @@ function addHeaders(environ: Environ, rawHeaders: string[]): void {
   const target = environ as unknown as Record<string, string>;
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
     const name = rawHeaders[i];
-    if (name.includes('_')) continue;
+    // HTTP/2's pseudo-headers (`:path`, …) are in the fields above, not headers.
+    if (name.includes('_') || name.charCodeAt(0) === 0x3a) continue;
     const key = environKey(name);
     const value = rawHeaders[i + 1];
     target[key] = key in target ? `${target[key]},${value}` : value;

@@ -3,7 +3,8 @@
  * as REDACTED even when listed, unless explicitly allowed.
  */
 import type { Attributes } from '@opentelemetry/api';
-import type { ServerResponse } from 'http';
+import type { ServerHttp2Stream } from 'http2';
+import type { ServerResponseOf } from './request-signals';
 import { ATTR_HTTP_REQUEST_HEADER, ATTR_HTTP_RESPONSE_HEADER } from '@opentelemetry/semantic-conventions';
 import { REDACTED, capLength } from './redaction';
 
@@ -59,10 +60,13 @@ export class HeaderCapture {
  * array. Headers given only to writeHead() never reach getHeader(); they are
  * read from `ServerResponse._header`, the header block Node wrote (an
  * internal, though long-lived: `headersSent` is `!!this._header`; the tests
- * check it). A response without one (HTTP/2's) is read through getHeader().
+ * check it). HTTP/2 responses: what the stream sent (`stream.sentHeaders`).
  * Nothing sent (the client went away first): no headers.
  */
-export function sentResponseHeaders(response: ServerResponse): HeaderReader {
+export function sentResponseHeaders(response: ServerResponseOf): HeaderReader {
+  const stream = (response as { stream?: ServerHttp2Stream }).stream;
+  // HTTP/2 (both APIs): the headers the stream sent, as Node keeps them.
+  if (stream !== undefined) return name => stream.sentHeaders?.[name];
   const block = (response as { _header?: unknown })._header;
   if (typeof block === 'string' && block !== '') return name => headerBlockValues(block, name);
   if (!response.headersSent) return () => undefined;

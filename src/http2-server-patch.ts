@@ -7,21 +7,18 @@
  * API): its 'stream' events are handled here. Never both, so a
  * compatibility server is never instrumented twice.
  */
-import type { EventEmitter } from 'events';
+import { EventEmitter } from 'events';
 import type { Server } from 'http';
-import type { IncomingHttpHeaders, ServerHttp2Stream } from 'http2';
 import { Emit, EmitChain, EmitPatch } from './emit-patch';
 import { claimRequest } from './request-records';
 import { REQUEST_EVENTS, RequestHandler, emitRequest } from './server-patch';
 
-/** Handles one stream of the core API inside its context; `emitBelow` calls the server's 'stream' listeners. */
-export type StreamHandler = (
-  server: EventEmitter,
-  stream: ServerHttp2Stream,
-  headers: IncomingHttpHeaders,
-  rawHeaders: string[],
-  emitBelow: () => boolean
-) => boolean;
+/**
+ * Handles one stream of the core API inside its context. `args`: the
+ * event's (stream, headers, flags, rawHeaders); `emitBelow`, when another
+ * wrapper is below ours, calls it instead of the listeners.
+ */
+export type StreamHandler = (server: EventEmitter, args: unknown[], emitBelow: (() => boolean) | undefined) => boolean;
 
 export function http2ServerEmitPatch(prototype: { emit: Emit }, handle: RequestHandler, handleStream: StreamHandler): EmitPatch {
   return new EmitPatch(prototype, chain => createWrapper(chain, handle, handleStream));
@@ -32,12 +29,11 @@ function createWrapper(chain: EmitChain, handle: RequestHandler, handleStream: S
     if (!chain.active || typeof event !== 'string') return Reflect.apply(chain.below, this, arguments);
     if (REQUEST_EVENTS.has(event)) return emitRequest(this as Server, chain.below, handle, event, arguments);
     if (event !== 'stream' || this.listenerCount('request') !== 0) return Reflect.apply(chain.below, this, arguments);
-    const stream = arguments[1] as ServerHttp2Stream;
-    if (!claimRequest(stream)) return Reflect.apply(chain.below, this, arguments);
-    const args = arguments;
+    if (!claimRequest(arguments[1] as object)) return Reflect.apply(chain.below, this, arguments);
+    const emitArgs = arguments;
     const below = chain.below;
-    return handleStream(this, stream, args[2] as IncomingHttpHeaders, (args[4] as string[] | undefined) ?? [], () =>
-      Reflect.apply(below, this, args)
-    );
+    const args = Array.prototype.slice.call(arguments, 1) as unknown[];
+    const emitBelow = below === EventEmitter.prototype.emit ? undefined : () => Reflect.apply(below, this, emitArgs) as boolean;
+    return handleStream(this, args, emitBelow);
   };
 }

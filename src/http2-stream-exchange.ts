@@ -8,10 +8,11 @@
 import { constants } from 'http2';
 import type { IncomingHttpHeaders, ServerHttp2Stream } from 'http2';
 import type { Socket } from 'net';
+import type { Http2StreamRequest, Http2StreamResponse } from './request-signals';
 
 /** The request as the stream's pseudo-headers and headers describe it. */
-export class StreamRequest {
-  readonly httpVersion = '2.0';
+export class StreamRequest implements Http2StreamRequest {
+  readonly httpVersion = '2.0' as const;
 
   constructor(
     readonly stream: ServerHttp2Stream,
@@ -34,7 +35,7 @@ export class StreamRequest {
 }
 
 /** The response as the stream sent it: `:status` and the headers of stream.respond(). */
-export class StreamResponse {
+export class StreamResponse implements Http2StreamResponse {
   constructor(readonly stream: ServerHttp2Stream) {}
 
   get statusCode(): number {
@@ -52,10 +53,11 @@ export class StreamResponse {
 }
 
 /**
- * Whether an HTTP/2 stream closed before its response finished: reset by the
- * client (RST_STREAM), or cut with its session. Node's compatibility response
- * reports itself finished even then, so the stream's own code decides.
+ * Whether an HTTP/2 stream closed before its response finished: reset by
+ * either side (RST_STREAM), or cut with its session (destroyed, GOAWAY).
+ * Node's compatibility response reports itself finished even then, so the
+ * stream's own `aborted` flag and reset code decide.
  */
 export function streamAborted(stream: ServerHttp2Stream | undefined): boolean {
-  return stream === undefined || stream.rstCode !== constants.NGHTTP2_NO_ERROR;
+  return stream === undefined || stream.aborted || (stream.rstCode !== undefined && stream.rstCode !== constants.NGHTTP2_NO_ERROR);
 }

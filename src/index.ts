@@ -13,10 +13,14 @@ export { requestStarted, requestFinished, gotRequestException } from './request-
 export type {
   Environ,
   GotRequestExceptionKwargs,
+  Http2StreamRequest,
+  Http2StreamResponse,
   RequestFinishedKwargs,
   RequestKwargs,
   RequestSender,
   RequestStartedKwargs,
+  ServerRequest,
+  ServerResponseOf,
 } from './request-signals';
 export { RequestSignalsInstrumentation } from './instrumentation';
 export type { RequestSignalsInstrumentationConfig } from './types';

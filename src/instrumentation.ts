@@ -6,15 +6,25 @@
  */
 import { EventEmitter } from 'events';
 import * as http from 'http';
+import * as http2 from 'http2';
 import * as https from 'https';
 import { Context, ROOT_CONTEXT, Span, context, propagation, trace } from '@opentelemetry/api';
 import { isTracingSuppressed, suppressTracing } from '@opentelemetry/core';
 import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
-import { UrlScheme, normalizeMethod } from './attributes';
+import { UrlScheme, normalizeMethod, protocolVersion, requestScheme } from './attributes';
 import { resolveConfig } from './config';
 import { FRAMEWORK_ADAPTERS } from './frameworks';
 import { holdFrameworkPatches, releaseFrameworkPatches } from './frameworks/patch-holders';
-import type { InstrumentationSettings, RecordHandler, RequestRecord } from './internal-types';
+import type {
+  EmittedRequest,
+  EmittedResponse,
+  InstrumentationSettings,
+  RecordHandler,
+  RequestRecord,
+  ServerRequest,
+  ServerResponseLike,
+} from './internal-types';
+import type { RequestSender } from './request-signals';
 import { RequestMetricAttributes, ServerMetrics } from './metrics';
 import { NON_RECORDING_SPAN, isNoopTracer } from './noop-tracer';
 import { ReceiverTiming } from './receiver-timing';
@@ -30,13 +40,19 @@ import { finishWithConnection, forgetQueued } from './queued-responses';
 import { gotRequestException, requestFinished, requestStarted } from './request-signals';
 import { endServerSpan, recordException, startServerSpan } from './server-span';
 import type { Emit, EmitPatch } from './emit-patch';
-import { serverEmitPatch } from './server-patch';
+import { RequestHandler, serverEmitPatch } from './server-patch';
+import { http2ServerEmitPatch } from './http2-server-patch';
+import { StreamRequest, StreamResponse, streamAborted } from './http2-stream-exchange';
 import type { ReceiverKwargs, Signal } from './signal';
 import type { RequestSignalsInstrumentationConfig } from './types';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version';
 
-type Request = http.IncomingMessage;
-type Response = http.ServerResponse;
+type Request = EmittedRequest;
+type Response = EmittedResponse;
+
+/* Node's HTTP/2 server classes are not exported; a server object that never listens shows them. */
+const HTTP2_SERVER_PROTOTYPE = Object.getPrototypeOf(http2.createServer()) as object;
+const HTTP2_SECURE_SERVER_PROTOTYPE = Object.getPrototypeOf(http2.createSecureServer()) as object;
 
 export class RequestSignalsInstrumentation
   extends InstrumentationBase<RequestSignalsInstrumentationConfig>
@@ -81,6 +97,8 @@ export class RequestSignalsInstrumentation
     this.serverPatches ??= [
       this.createServerPatch(http.Server.prototype, 'http'),
       this.createServerPatch(https.Server.prototype, 'https'),
+      this.createHttp2Patch(HTTP2_SERVER_PROTOTYPE, 'http'),
+      this.createHttp2Patch(HTTP2_SECURE_SERVER_PROTOTYPE, 'https'),
     ];
     for (const patch of this.serverPatches) patch.install();
     this.emitterContextPatch ??= new EmitterContextPatch();
@@ -96,11 +114,20 @@ export class RequestSignalsInstrumentation
   }
 
   private createServerPatch(prototype: object, scheme: UrlScheme): EmitPatch {
-    return serverEmitPatch(prototype as { emit: Emit }, (server, event, request, response, again, emitBelow) =>
+    return serverEmitPatch(prototype as { emit: Emit }, this.requestHandler(scheme));
+  }
+
+  private createHttp2Patch(prototype: object, scheme: UrlScheme): EmitPatch {
+    return http2ServerEmitPatch(prototype as { emit: Emit }, this.requestHandler(scheme), (server, args, emitBelow) =>
+      this.onStream(server as RequestSender, scheme, args, emitBelow)
+    );
+  }
+
+  private requestHandler(scheme: UrlScheme): RequestHandler {
+    return (server, event, request, response, again, emitBelow) =>
       again
         ? this.onRequestAgain(server, event, request, response, emitBelow)
-        : this.onRequest(server, scheme, event, request, response, emitBelow)
-    );
+        : this.onRequest(server, scheme, event, request, response, emitBelow);
   }
 
   /*
@@ -109,7 +136,7 @@ export class RequestSignalsInstrumentation
    * then runs requestStarted and the listeners inside the span's context.
    */
   private onRequest(
-    server: http.Server,
+    server: RequestSender,
     scheme: UrlScheme,
     event: string,
     request: Request,
@@ -123,12 +150,36 @@ export class RequestSignalsInstrumentation
         emitBelow !== undefined ? emitBelow() : Reflect.apply(EventEmitter.prototype.emit, server, [event, request, response])
       );
     }
-    const record = this.openRecord(server, scheme, request, response, settings, ignored);
+    const stream = (request as http2.Http2ServerRequest).stream as http2.ServerHttp2Stream | undefined;
+    const record = this.openRecord(server, scheme, request, response, stream, settings, ignored);
     setRecord(request, record);
+    setRecord(response, record);
     if (bindsListeners(record)) this.emitterContextPatch?.install();
-    response.prependListener('close', onResponseCloseEvent);
-    if (response.socket == null) finishWithConnection(record);
-    return this.runListeners(record, event, emitBelow, true);
+    response.prependListener('close', onCloseEvent);
+    if (stream === undefined && response.socket == null) finishWithConnection(record);
+    return this.runListeners(record, event, [request, response], emitBelow, true);
+  }
+
+  /*
+   * Fires when an HTTP/2 server serving streams itself (the core API) emits
+   * 'stream': the same as onRequest, with views of the stream standing in
+   * for the request and the response.
+   */
+  private onStream(server: RequestSender, scheme: UrlScheme, args: unknown[], emitBelow: (() => boolean) | undefined): boolean {
+    const stream = args[0] as http2.ServerHttp2Stream;
+    const request = new StreamRequest(stream, args[1] as http2.IncomingHttpHeaders, (args[3] as string[] | undefined) ?? []);
+    const settings = this.settings;
+    const ignored = this.isIgnored(request, settings);
+    if (ignored && !settings.resolved.signalsForIgnored) {
+      return context.with(suppressTracing(context.active()), () =>
+        emitBelow !== undefined ? emitBelow() : Reflect.apply(EventEmitter.prototype.emit, server, ['stream', ...args])
+      );
+    }
+    const record = this.openRecord(server, scheme, request, new StreamResponse(stream), stream, settings, ignored);
+    setRecord(stream, record);
+    if (bindsListeners(record)) this.emitterContextPatch?.installForStreams(stream);
+    stream.prependListener('close', onCloseEvent);
+    return this.runListeners(record, 'stream', args, emitBelow, true);
   }
 
   /*
@@ -137,7 +188,7 @@ export class RequestSignalsInstrumentation
    * their errors are the request's, and requestStarted does not fire again.
    */
   private onRequestAgain(
-    server: http.Server,
+    server: RequestSender,
     event: string,
     request: Request,
     response: Response,
@@ -147,38 +198,51 @@ export class RequestSignalsInstrumentation
     if (record === undefined || record.finished) {
       return emitBelow !== undefined ? emitBelow() : Reflect.apply(EventEmitter.prototype.emit, server, [event, request, response]);
     }
-    return this.runListeners(record, event, emitBelow, false);
+    return this.runListeners(record, event, [request, response], emitBelow, false);
   }
 
   /* Runs requestStarted's receivers (the first time), then the server's request listeners (or the emit below us), in the request's context. */
-  private runListeners(record: RequestRecord, event: string, emitBelow: (() => boolean) | undefined, first: boolean): boolean {
-    if (!needsToEnter(record)) return this.callListeners(record, event, emitBelow, first);
-    return context.with(record.context, () => this.callListeners(record, event, emitBelow, first));
+  private runListeners(
+    record: RequestRecord,
+    event: string,
+    args: unknown[],
+    emitBelow: (() => boolean) | undefined,
+    first: boolean
+  ): boolean {
+    if (!needsToEnter(record)) return this.callListeners(record, event, args, emitBelow, first);
+    return context.with(record.context, () => this.callListeners(record, event, args, emitBelow, first));
   }
 
-  private callListeners(record: RequestRecord, event: string, emitBelow: (() => boolean) | undefined, first: boolean): boolean {
+  private callListeners(
+    record: RequestRecord,
+    event: string,
+    args: unknown[],
+    emitBelow: (() => boolean) | undefined,
+    first: boolean
+  ): boolean {
     if (first) this.onRequestStarted(record);
     try {
       return emitBelow !== undefined
         ? emitBelow()
-        : emitObservingRejections(record.server, event, [record.request, record.response], this.onListenerRejection);
+        : emitObservingRejections(record.server, event, args, this.onListenerRejection);
     } catch (error) {
       this.onException(record, error, false);
       throw error;
     }
   }
 
-  private isIgnored(request: Request, settings: InstrumentationSettings): boolean {
+  private isIgnored(request: ServerRequest, settings: InstrumentationSettings): boolean {
     const isIgnored = settings.resolved.isIgnored;
     if (isIgnored === undefined) return false;
     return callFenced('ignoreIncomingRequest', () => isIgnored(request), this.logHookError, false) === true;
   }
 
   private openRecord(
-    server: http.Server,
+    server: RequestSender,
     scheme: UrlScheme,
-    request: Request,
-    response: Response,
+    request: ServerRequest,
+    response: ServerResponseLike,
+    stream: http2.ServerHttp2Stream | undefined,
     settings: InstrumentationSettings,
     ignored: boolean
   ): RequestRecord {
@@ -206,7 +270,7 @@ export class RequestSignalsInstrumentation
         spanContext = requestContext(parent, span);
       }
       if (this.metrics.recording) {
-        metricAttributes = ServerMetrics.startAttributes(method, scheme, request.httpVersion);
+        metricAttributes = ServerMetrics.startAttributes(method, requestScheme(request, scheme, settings.resolved), protocolVersion(request.httpVersion));
         this.metrics.requestStarted(metricAttributes);
       }
     }
@@ -215,6 +279,7 @@ export class RequestSignalsInstrumentation
       server,
       request,
       response,
+      stream,
       scheme,
       span,
       context: spanContext,
@@ -241,8 +306,8 @@ export class RequestSignalsInstrumentation
 
   private dispatch<K extends object>(
     record: RequestRecord,
-    signal: Signal<K, http.Server>,
-    kwargs: ReceiverKwargs<K, http.Server>
+    signal: Signal<K, RequestSender>,
+    kwargs: ReceiverKwargs<K, RequestSender>
   ): void {
     dispatchSignal(record, signal, kwargs, this.metrics, this.receiverTiming?.timer);
   }
@@ -272,7 +337,7 @@ export class RequestSignalsInstrumentation
   onResponseClose(record: RequestRecord): void {
     if (record.finished) return;
     forgetQueued(record);
-    const aborted = !record.response.writableFinished;
+    const aborted = record.stream !== undefined ? streamAborted(record.stream) : !(record.response as http.ServerResponse).writableFinished;
     const durationMs = performance.now() - record.startTime;
     callResponseHook(record, this.logHookError);
     this.onRequestFinished(record, aborted, durationMs);
@@ -315,8 +380,8 @@ export class RequestSignalsInstrumentation
   };
 }
 
-/** The one 'close' listener of every response: finds the request's record through `response.req`. */
-function onResponseCloseEvent(this: Response): void {
-  const record = recordOf(this.req);
+/** The one 'close' listener of every response (or core HTTP/2 stream), which holds its record. */
+function onCloseEvent(this: object): void {
+  const record = recordOf(this);
   if (record !== undefined) record.handler.onResponseClose(record);
 }

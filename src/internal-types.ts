@@ -1,6 +1,15 @@
 import type { InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
 import type { Context, Span } from '@opentelemetry/api';
-import type { IncomingMessage, Server, ServerResponse } from 'http';
+import type { IncomingMessage, ServerResponse } from 'http';
+import type { Http2ServerRequest, Http2ServerResponse, ServerHttp2Stream } from 'http2';
+import type { RequestSender, ServerRequest, ServerResponseOf } from './request-signals';
+
+export type { ServerRequest };
+export type ServerResponseLike = ServerResponseOf;
+
+/** A request as a server emits it with 'request': HTTP/1, or HTTP/2's compatibility API. */
+export type EmittedRequest = IncomingMessage | Http2ServerRequest;
+export type EmittedResponse = ServerResponse | Http2ServerResponse;
 import type { UrlScheme } from './attributes';
 import type { ResolvedConfig } from './config';
 import type { RequestMetricAttributes } from './metrics';
@@ -11,9 +20,11 @@ import type { RequestSignalsInstrumentationConfig } from './types';
  * symbol-keyed slot on the request (request-records.ts says why not a WeakMap).
  */
 export interface RequestRecord {
-  readonly server: Server;
-  readonly request: IncomingMessage;
-  readonly response: ServerResponse;
+  readonly server: RequestSender;
+  readonly request: ServerRequest;
+  readonly response: ServerResponseLike;
+  /** The HTTP/2 stream (both APIs); its own state tells whether the response was cut. */
+  readonly stream: ServerHttp2Stream | undefined;
   readonly scheme: UrlScheme;
   readonly span: Span;
   /** The context receivers and listeners run in: the span is its active span. */

@@ -3,21 +3,24 @@
  * signal has receivers, and `environ` only when a receiver reads it.
  */
 import type { Span } from '@opentelemetry/api';
-import type { IncomingMessage, ServerResponse } from 'http';
+import type { ServerHttp2Stream } from 'http2';
 import type {
   Environ,
   GotRequestExceptionKwargs,
   RequestFinishedKwargs,
   RequestSender,
   RequestStartedKwargs,
+  ServerRequest,
+  ServerResponseOf,
 } from './request-signals';
 import type { ReceiverKwargs, Signal } from './signal';
 import type { RequestRecord } from './internal-types';
 import { buildEnviron } from './environ';
 
 export class StartedKwargs implements ReceiverKwargs<RequestStartedKwargs, RequestSender> {
-  readonly request: IncomingMessage;
-  readonly response: ServerResponse;
+  readonly request: ServerRequest;
+  readonly response: ServerResponseOf;
+  readonly stream: ServerHttp2Stream | undefined;
   readonly span: Span;
   private builtEnviron: Environ | undefined;
 
@@ -27,6 +30,7 @@ export class StartedKwargs implements ReceiverKwargs<RequestStartedKwargs, Reque
   ) {
     this.request = record.request;
     this.response = record.response;
+    this.stream = record.stream;
     this.span = record.span;
   }
 
@@ -42,8 +46,8 @@ export function finishedKwargs(
   aborted: boolean,
   durationMs: number
 ): ReceiverKwargs<RequestFinishedKwargs, RequestSender> {
-  const { request, response, span } = record;
-  return { request, response, span, aborted, durationMs, signal };
+  const { request, response, stream, span } = record;
+  return { request, response, stream, span, aborted, durationMs, signal };
 }
 
 export function exceptionKwargs(
@@ -51,6 +55,6 @@ export function exceptionKwargs(
   record: RequestRecord,
   exception: unknown
 ): ReceiverKwargs<GotRequestExceptionKwargs, RequestSender> {
-  const { request, response, span } = record;
-  return { request, response, span, exception, signal };
+  const { request, response, stream, span } = record;
+  return { request, response, stream, span, exception, signal };
 }

@@ -2,14 +2,14 @@
  * The public seam for frameworks: what a framework knows about a request
  * (its route, the error it caught) reaches the request's span and signals.
  */
-import type { IncomingMessage } from 'http';
 import type { Context } from '@opentelemetry/api';
 import { RPCType, getRPCMetadata } from '@opentelemetry/core';
 import { ATTR_HTTP_ROUTE } from '@opentelemetry/semantic-conventions';
 import { normalizeMethod, spanNameFor } from './attributes';
 import type { RequestRecord } from './internal-types';
+import type { ServerRequest } from './request-signals';
 import { recordOf } from './request-records';
-import { describe } from './utils';
+import { describe, readProperty } from './utils';
 
 /**
  * Reports an error a framework caught for `request`: fires gotRequestException
@@ -18,7 +18,7 @@ import { describe } from './utils';
  *
  *     app.use((err, req, res, next) => { reportRequestException(req, err); next(err); });
  */
-export function reportRequestException(request: IncomingMessage, exception: unknown): boolean {
+export function reportRequestException(request: ServerRequest, exception: unknown): boolean {
   assertRequest('reportRequestException()', request);
   const record = recordOf(request);
   if (record === undefined) return false;
@@ -32,7 +32,7 @@ export function reportRequestException(request: IncomingMessage, exception: unkn
  *
  *     router.use((req, res, next) => { setRoute(req, '/users/:id'); next(); });
  */
-export function setRoute(request: IncomingMessage, template: string): boolean {
+export function setRoute(request: ServerRequest, template: string): boolean {
   assertRequest('setRoute()', request);
   if (typeof template !== 'string' || template === '') {
     throw new TypeError(`setRoute() expects the route template to be a non-empty string, got ${describe(template)}`);
@@ -59,7 +59,7 @@ function shareRouteWithSpanOwner(requestContext: Context, template: string): voi
 }
 
 function assertRequest(where: string, request: unknown): void {
-  if (typeof request !== 'object' || request === null || typeof (request as IncomingMessage).headers !== 'object') {
-    throw new TypeError(`${where} expects an http.IncomingMessage, got ${describe(request)}`);
+  if (typeof request !== 'object' || request === null || typeof readProperty(request, 'headers') !== 'object') {
+    throw new TypeError(`${where} expects the request (an http.IncomingMessage or Http2ServerRequest), got ${describe(request)}`);
   }
 }

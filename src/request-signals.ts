@@ -4,6 +4,8 @@
  * each: a receiver connected through either copy hears every request once.
  */
 import type { IncomingMessage, Server, ServerResponse } from 'http';
+import type { Http2SecureServer, Http2Server, Http2ServerRequest, Http2ServerResponse, IncomingHttpHeaders, ServerHttp2Stream } from 'http2';
+import type { Socket } from 'net';
 import type { Span } from '@opentelemetry/api';
 import { Signal } from './signal';
 
@@ -23,10 +25,49 @@ export interface Environ {
   [httpHeader: `HTTP_${string}`]: string;
 }
 
+/**
+ * The request of a stream served by the HTTP/2 core API (a server with
+ * 'stream' listeners and no 'request' listener), read from the stream's
+ * pseudo-headers and headers: what receivers and hooks read of any request.
+ */
+export interface Http2StreamRequest {
+  readonly stream: ServerHttp2Stream;
+  /** Every header the stream arrived with, pseudo-headers (`:method`, `:path`, `:authority`, `:scheme`) included. */
+  readonly headers: IncomingHttpHeaders;
+  readonly rawHeaders: string[];
+  /** `:method`. */
+  readonly method: string | undefined;
+  /** `:path`. */
+  readonly url: string | undefined;
+  readonly httpVersion: '2.0';
+  /** The session's socket. */
+  readonly socket: Socket | undefined;
+}
+
+/** The response of a stream served by the HTTP/2 core API, as the stream sent it. */
+export interface Http2StreamResponse {
+  readonly stream: ServerHttp2Stream;
+  /** The `:status` sent, 200 until the stream responded. */
+  readonly statusCode: number;
+  readonly headersSent: boolean;
+  /** A header given to stream.respond(). */
+  getHeader(name: string): number | string | string[] | undefined;
+}
+
+/** A request the signals describe: HTTP/1, the HTTP/2 compatibility API, or a stream of the HTTP/2 core API. */
+export type ServerRequest = IncomingMessage | Http2ServerRequest | Http2StreamRequest;
+
+/** The response to a ServerRequest. */
+export type ServerResponseOf = ServerResponse | Http2ServerResponse | Http2StreamResponse;
+
 /** What every request signal carries. */
 export interface RequestKwargs {
-  request: IncomingMessage;
-  response: ServerResponse;
+  /** `http.IncomingMessage`; `Http2ServerRequest` for the HTTP/2 compatibility API; an `Http2StreamRequest` for the core API. */
+  request: ServerRequest;
+  /** `http.ServerResponse`; `Http2ServerResponse`; an `Http2StreamResponse`. */
+  response: ServerResponseOf;
+  /** The HTTP/2 stream the request came on (both HTTP/2 APIs); undefined for HTTP/1. */
+  stream: ServerHttp2Stream | undefined;
   /** The request's SERVER span (non-recording without a tracer provider). */
   span: Span;
 }
@@ -48,7 +89,7 @@ export interface GotRequestExceptionKwargs extends RequestKwargs {
 }
 
 /** The sender of every request signal: the server that received the request. */
-export type RequestSender = Server;
+export type RequestSender = Server | Http2Server | Http2SecureServer;
 
 const REGISTRY_KEY = Symbol.for('otel-request-signals.request-signals.v1');
 

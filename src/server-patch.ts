@@ -3,7 +3,8 @@
  * wrapper of any copy of this package to see a request claims and handles it.
  */
 import { EventEmitter } from 'events';
-import type { IncomingMessage, Server, ServerResponse } from 'http';
+import type { EmittedRequest, EmittedResponse } from './internal-types';
+import type { RequestSender } from './request-signals';
 import { Emit, EmitChain, EmitPatch } from './emit-patch';
 import { listenerSlot, setListenerSlot } from './request-listeners';
 import { claimRequest, recordOf } from './request-records';
@@ -18,10 +19,10 @@ export const REQUEST_EVENTS = new Set(['request', 'checkContinue', 'checkExpecta
  * documented `checkContinue` pattern emits it as 'request').
  */
 export type RequestHandler = (
-  server: Server,
+  server: RequestSender,
   event: string,
-  request: IncomingMessage,
-  response: ServerResponse,
+  request: EmittedRequest,
+  response: EmittedResponse,
   again: boolean,
   emitBelow?: () => boolean
 ) => boolean;
@@ -35,17 +36,17 @@ function createWrapper(chain: EmitChain, handle: RequestHandler): Emit {
     if (typeof event !== 'string' || !REQUEST_EVENTS.has(event) || !chain.active) {
       return Reflect.apply(chain.below, this, arguments);
     }
-    return emitRequest(this as Server, chain.below, handle, event, arguments);
+    return emitRequest(this as RequestSender, chain.below, handle, event, arguments);
   };
 }
 
 /** One request event (`args`: the emit's arguments, event first), claimed and handled, or passed through. */
-export function emitRequest(server: Server, below: Emit, handle: RequestHandler, event: string, args: IArguments): boolean {
-  const request = args[1] as IncomingMessage;
+export function emitRequest(server: RequestSender, below: Emit, handle: RequestHandler, event: string, args: IArguments): boolean {
+  const request = args[1] as EmittedRequest;
   // The outermost wrapper of any copy of this package handles a request alone.
   const again = !claimRequest(request);
   if (again && recordOf(request) === undefined) return Reflect.apply(below, server, args);
-  const response = args[2] as ServerResponse;
+  const response = args[2] as EmittedResponse;
   if (below === EventEmitter.prototype.emit) {
     return handle(server, event, request, response, again);
   }
@@ -59,11 +60,11 @@ export function emitRequest(server: Server, below: Emit, handle: RequestHandler,
  * for this one call and handle the request when it reaches them.
  */
 function emitThroughLowerWrappers(
-  server: Server,
+  server: RequestSender,
   original: Emit,
   event: string,
-  request: IncomingMessage,
-  response: ServerResponse,
+  request: EmittedRequest,
+  response: EmittedResponse,
   again: boolean,
   handle: RequestHandler
 ): boolean {

@@ -5,7 +5,7 @@
 import { Attributes, Context, Span, SpanKind, SpanStatusCode, Tracer } from '@opentelemetry/api';
 import { getRPCMetadata } from '@opentelemetry/core';
 import { ATTR_ERROR_TYPE, ATTR_HTTP_ROUTE } from '@opentelemetry/semantic-conventions';
-import type { IncomingMessage } from 'http';
+import type { ServerRequest } from './request-signals';
 import {
   UrlScheme,
   normalizeMethod,
@@ -23,7 +23,7 @@ const ABORTED_DESCRIPTION = 'the client closed the connection before the respons
 
 export function startServerSpan(
   tracer: Tracer,
-  request: IncomingMessage,
+  request: ServerRequest,
   scheme: UrlScheme,
   normalizedMethod: string,
   parent: Context,

@@ -5,11 +5,10 @@
  * for request_signals.receiver.duration.
  */
 import { Attributes, context } from '@opentelemetry/api';
-import type { Server } from 'http';
 import type { RequestRecord } from './internal-types';
 import { ServerMetrics } from './metrics';
 import { needsToEnter } from './request-context';
-import { gotRequestException, requestFinished, requestStarted } from './request-signals';
+import { RequestSender, gotRequestException, requestFinished, requestStarted } from './request-signals';
 import type { ReceiverKwargs, ReceiverTimer, Signal } from './signal';
 
 const SIGNAL_ATTRIBUTES = new Map<object, Attributes>([
@@ -20,8 +19,8 @@ const SIGNAL_ATTRIBUTES = new Map<object, Attributes>([
 
 export function dispatchSignal<K extends object>(
   record: RequestRecord,
-  signal: Signal<K, Server>,
-  kwargs: ReceiverKwargs<K, Server>,
+  signal: Signal<K, RequestSender>,
+  kwargs: ReceiverKwargs<K, RequestSender>,
   metrics: ServerMetrics,
   timer: ReceiverTimer | undefined
 ): void {
@@ -31,8 +30,8 @@ export function dispatchSignal<K extends object>(
 
 function dispatchHere<K extends object>(
   record: RequestRecord,
-  signal: Signal<K, Server>,
-  kwargs: ReceiverKwargs<K, Server>,
+  signal: Signal<K, RequestSender>,
+  kwargs: ReceiverKwargs<K, RequestSender>,
   metrics: ServerMetrics,
   timer: ReceiverTimer | undefined
 ): void {

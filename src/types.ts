@@ -1,14 +1,14 @@
 import type { Attributes, Span } from '@opentelemetry/api';
 import type { InstrumentationConfig } from '@opentelemetry/instrumentation';
-import type { IncomingMessage, ServerResponse } from 'http';
+import type { ServerRequest, ServerResponseOf } from './request-signals';
 
 /** A request to leave untraced: a predicate, an exact path, a RegExp tested against the path, or a list of these. */
-export type IgnoreMatcher = string | RegExp | ((request: IncomingMessage) => boolean);
+export type IgnoreMatcher = string | RegExp | ((request: ServerRequest) => boolean);
 
 /** What `spanNameHook` is told about a finished request. */
 export interface SpanNameInfo {
-  request: IncomingMessage;
-  response: ServerResponse;
+  request: ServerRequest;
+  response: ServerResponseOf;
   /** The name the span would get: `{method}` or `{method} {route}`. */
   defaultName: string;
   route: string | undefined;
@@ -21,11 +21,11 @@ export interface RequestSignalsInstrumentationConfig extends InstrumentationConf
   /** Whether the signals still fire for ignored requests (default true: Django fires them for every request). */
   signalsForIgnored?: boolean;
   /** Extra attributes for the span, computed before it starts (so samplers see them). */
-  startIncomingSpanHook?: (request: IncomingMessage) => Attributes;
+  startIncomingSpanHook?: (request: ServerRequest) => Attributes;
   /** Called once the span has started, before requestStarted. */
-  requestHook?: (span: Span, request: IncomingMessage) => void;
+  requestHook?: (span: Span, request: ServerRequest) => void;
   /** Called when the response is done (finished or aborted), before requestFinished and before the span ends. */
-  responseHook?: (span: Span, response: ServerResponse) => void;
+  responseHook?: (span: Span, response: ServerResponseOf) => void;
   /** Names the span when the request is done; return undefined to keep the default. */
   spanNameHook?: (info: SpanNameInfo) => string | undefined;
   /** Warn through `diag`, once per receiver, when a receiver runs longer than this (off by default). */

@@ -48,7 +48,7 @@ describe('request signals over a real http server', () => {
     await request(port);
     const [{ kwargs }] = started;
     assert.equal(kwargs.request, listenerRequest);
-    assert.equal(kwargs.response.req, listenerRequest);
+    assert.equal((kwargs.response as http.ServerResponse).req, listenerRequest);
     assert.ok(kwargs.span.spanContext().traceId);
   });
 
