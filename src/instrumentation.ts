@@ -272,7 +272,7 @@ export class RequestSignalsInstrumentation
   onResponseClose(record: RequestRecord): void {
     if (record.finished) return;
     forgetQueued(record);
-    const aborted = !record.response.writableFinished;
+    const aborted = closedUnfinished(record.response);
     const durationMs = performance.now() - record.startTime;
     callResponseHook(record, this.logHookError);
     this.onRequestFinished(record, aborted, durationMs);
@@ -313,6 +313,16 @@ export class RequestSignalsInstrumentation
   private readonly logHookError: FenceReporter = (name, thrown) => {
     this._diag.error(`${name} threw; the request goes on`, thrown);
   };
+}
+
+/*
+ * Node's writableFinished is also true for a response destroyed and then ended
+ * (Hapi and @hono/node-server do that when a body stream fails midway): its
+ * socket is still attached then, while a finished response lets go of its
+ * socket before 'close'.
+ */
+function closedUnfinished(response: Response): boolean {
+  return !response.writableFinished || response.socket?.destroyed === true;
 }
 
 /** The one 'close' listener of every response: finds the request's record through `response.req`. */
