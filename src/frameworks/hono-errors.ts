@@ -109,10 +109,15 @@ function statusOf(answer: unknown): number {
   }
 }
 
+/*
+ * As for Koa: once the client went away (or the headers went out) there is no
+ * answer to give, and requestFinished has fired or is about to.
+ */
 function report(c: unknown, error: unknown): void {
-  let env: unknown;
+  let env: { outgoing?: { headersSent?: unknown; destroyed?: unknown } } | undefined;
   try {
-    env = (c as { env?: unknown } | null)?.env;
+    env = (c as { env?: typeof env } | null)?.env;
+    if (env?.outgoing?.headersSent === true || env?.outgoing?.destroyed === true) return;
   } catch {
     return;
   }
