@@ -317,7 +317,7 @@ export class RequestSignalsInstrumentation
 
 /*
  * Node's writableFinished is also true for a response destroyed and then ended
- * (Hapi and @hono/node-server do that when a body stream fails midway): its
+ * (frameworks do that when a body stream fails midway): its
  * socket is still attached then, while a finished response lets go of its
  * socket before 'close'.
  */

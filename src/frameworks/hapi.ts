@@ -110,7 +110,8 @@ function reportingRoute(lookup: Lookup): Lookup {
     const result = lookup.call(this);
     const { route, raw } = this;
     // Hapi's own not-found and bad-request routes are `_special`: a request no route matched has no template.
-    if (route.method !== '_special' && typeof route.path === 'string' && isRequest(raw.req)) setRoute(raw.req, route.path);
+    const template = route.method === '_special' ? undefined : route.path;
+    if (typeof template === 'string' && template !== '' && isRequest(raw.req)) setRoute(raw.req, template);
     return result;
   };
 }
