@@ -337,7 +337,8 @@ export class RequestSignalsInstrumentation
   onResponseClose(record: RequestRecord): void {
     if (record.finished) return;
     forgetQueued(record);
-    const aborted = record.stream !== undefined ? streamAborted(record.stream) : !(record.response as http.ServerResponse).writableFinished;
+    const aborted =
+      record.stream !== undefined ? streamAborted(record.stream) : closedUnfinished(record.response as http.ServerResponse);
     const durationMs = performance.now() - record.startTime;
     callResponseHook(record, this.logHookError);
     this.onRequestFinished(record, aborted, durationMs);
@@ -378,6 +379,16 @@ export class RequestSignalsInstrumentation
   private readonly logHookError: FenceReporter = (name, thrown) => {
     this._diag.error(`${name} threw; the request goes on`, thrown);
   };
+}
+
+/*
+ * Node's writableFinished is also true for a response destroyed and then ended
+ * (frameworks do that when a body stream fails midway): its
+ * socket is still attached then, while a finished response lets go of its
+ * socket before 'close'.
+ */
+function closedUnfinished(response: http.ServerResponse): boolean {
+  return !response.writableFinished || response.socket?.destroyed === true;
 }
 
 /** The one 'close' listener of every response (or core HTTP/2 stream), which holds its record. */

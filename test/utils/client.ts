@@ -75,3 +75,25 @@ export function abortAfterSending(port: number, path: string, waitForServer: Pro
     });
   });
 }
+
+export interface CutResponse {
+  status: number;
+  body: string;
+  /** False when the connection closed before the response's end. */
+  complete: boolean;
+}
+
+/** One request whose response may be cut midway (a stream that fails): resolves either way. */
+export function requestUntilClosed(port: number, path: string): Promise<CutResponse> {
+  return new Promise((resolve, reject) => {
+    const outgoing = http.get({ host: '127.0.0.1', port, path, agent: false }, response => {
+      const chunks: Buffer[] = [];
+      const settle = (complete: boolean) =>
+        resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString(), complete });
+      response.on('data', chunk => chunks.push(chunk));
+      response.on('end', () => settle(true));
+      response.on('error', () => settle(false));
+    });
+    outgoing.on('error', reject);
+  });
+}
