@@ -3,6 +3,7 @@ import { connectAdapter } from './connect';
 import { expressAdapter } from './express';
 import { fastifyAdapter } from './fastify';
 import { koaAdapter } from './koa';
+import { nestjsAdapter } from './nestjs';
 
 /** Every framework whose caught errors and routes reach the request's span and signals. */
-export const FRAMEWORK_ADAPTERS: readonly FrameworkAdapter[] = [expressAdapter, connectAdapter, fastifyAdapter, koaAdapter];
+export const FRAMEWORK_ADAPTERS: readonly FrameworkAdapter[] = [expressAdapter, connectAdapter, fastifyAdapter, koaAdapter, nestjsAdapter];
