@@ -9,7 +9,7 @@ export interface NestApp {
   close(): Promise<void>;
   get(token: unknown): any;
   getHttpAdapter(): { reply(response: unknown, body: unknown, status: number): unknown; getInstance(): any };
-  setGlobalPrefix(prefix: string): void;
+  setGlobalPrefix(prefix: string, options?: { exclude?: string[] }): void;
   enableVersioning(options: object): void;
   useGlobalFilters(...filters: object[]): void;
 }
