@@ -112,7 +112,7 @@ describe('Nest 11: enabling and disabling', () => {
   const PATCHED = [
     ['exceptions/base-exception-filter.js', 'BaseExceptionFilter', 'catch'],
     ['router/router-explorer.js', 'RouterExplorer', 'applyCallbackToRouter'],
-    ['router/routes-resolver.js', 'RoutesResolver', 'mapExternalException'],
+    ['router/router-proxy.js', 'RouterProxy', 'createExceptionLayerProxy'],
   ];
 
   /** For each patched method: whether it is @nestjs/core's own text. */

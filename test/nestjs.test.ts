@@ -184,6 +184,24 @@ describe('Nest 11 on express: a raw response that fails midway', () => {
   });
 });
 
+describe("Nest 11 on fastify: an error Fastify hands to Nest's error layer", () => {
+  useInstrumentation();
+  const serve = useNest('fastify');
+
+  it("fires once, with Fastify's error rather than the HttpException Nest maps it to", async () => {
+    // What @fastify/error builds: Nest answers it with an HttpException of its status.
+    const fastifyError = Object.assign(new Error('upstream unavailable'), { name: 'FastifyError', statusCode: 503 });
+    const heard = record(gotRequestException);
+    const port = await serve([nestFixture().usersController(() => 'unreachable')], app =>
+      app.getHttpAdapter().getInstance().addHook('onRequest', async () => {
+        throw fastifyError;
+      })
+    );
+    const response = await request(port, { path: '/users/7' });
+    assert.deepEqual([response.status, heard.map(call => call.kwargs.exception === fastifyError)], [503, [true]]);
+  });
+});
+
 /** A body whose first chunk goes out before it fails. */
 function failingMidway(): Readable {
   let reads = 0;

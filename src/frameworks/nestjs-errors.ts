@@ -12,7 +12,8 @@ import { reportRequestException } from '../request-reporting';
 import { incomingMessageOf } from './nestjs-request';
 
 type Catch = (this: unknown, exception: unknown, host: ArgumentsHost) => unknown;
-type MapExternalException = (this: unknown, error: unknown) => unknown;
+type ErrorLayerCallback = (this: unknown, error: unknown, ...rest: unknown[]) => unknown;
+type CreateExceptionLayerProxy = (this: unknown, callback: ErrorLayerCallback, ...rest: unknown[]) => unknown;
 
 /** The little of Nest's ArgumentsHost we use. */
 interface ArgumentsHost {
@@ -21,9 +22,10 @@ interface ArgumentsHost {
 }
 
 /*
- * Nest turns some errors the platform hands it into HttpExceptions of the same
- * status (a FastifyError, body-parser's SyntaxError): the copy points back to
- * the error the app or the platform threw, which is the one we report.
+ * Errors the platform hands to Nest's error layer (a body that is not JSON,
+ * a FastifyError) reach the filters as Nest maps them: some become an
+ * HttpException of the same status. The copy points back to the error the
+ * platform or the app threw, which is the one we report.
  */
 const originals = new WeakMap<object, unknown>();
 
@@ -39,12 +41,25 @@ export function reportingServerErrors(original: Catch): Catch {
   } as Catch;
 }
 
-/** Replaces RoutesResolver#mapExternalException: remembers which error a copy stands for. */
-export function rememberingOriginals(original: MapExternalException): MapExternalException {
-  return function mapExternalException(this: unknown, error: unknown) {
-    const mapped = Reflect.apply(original, this, arguments);
-    if (mapped !== error && typeof mapped === 'object' && mapped !== null) originals.set(mapped, error);
-    return mapped;
+/**
+ * Replaces RouterProxy#createExceptionLayerProxy(callback, handler): Nest's
+ * callback throws the mapped error (Nest 11: RoutesResolver#mapExternalException,
+ * 12: the adapter's mapException); remember which error a copy stands for.
+ */
+export function rememberingOriginals(original: CreateExceptionLayerProxy): CreateExceptionLayerProxy {
+  return function createExceptionLayerProxy(this: unknown, callback) {
+    if (typeof callback !== 'function') return Reflect.apply(original, this, arguments);
+    const remembering: ErrorLayerCallback = function (this: unknown, error) {
+      try {
+        return Reflect.apply(callback, this, arguments);
+      } catch (thrown) {
+        if (thrown !== error && typeof thrown === 'object' && thrown !== null) originals.set(thrown, error);
+        throw thrown;
+      }
+    };
+    const args = [...arguments];
+    args[0] = remembering;
+    return Reflect.apply(original, this, args);
   };
 }
 

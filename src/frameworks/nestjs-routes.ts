@@ -15,6 +15,7 @@ import { incomingMessageOf } from './nestjs-request';
 type Handler = (this: unknown, ...args: unknown[]) => unknown;
 type RouteMethod = (this: unknown, path: unknown, ...rest: unknown[]) => unknown;
 type ApplyCallbackToRouter = (this: unknown, router: unknown, ...rest: unknown[]) => unknown;
+type RegisterResolvedRoute = (this: unknown, router: unknown, route: unknown, ...rest: unknown[]) => unknown;
 
 /** What RouterMethodFactory may pick on the adapter to register a route (the request method's name, else `use`). */
 const ROUTE_METHODS = new Set([
@@ -32,22 +33,37 @@ export function namingNestRoutes(original: ApplyCallbackToRouter): ApplyCallback
   };
 }
 
+/**
+ * Replaces RouterExplorer#registerResolvedRoute(router, route) (Nest 12): a
+ * route resolved earlier, registered under `route.path` (normalized); its
+ * template is `route.rawPath`.
+ */
+export function namingResolvedRoutes(original: RegisterResolvedRoute): RegisterResolvedRoute {
+  return function registerResolvedRoute(this: unknown, router: unknown, route: unknown) {
+    if (typeof router !== 'object' || router === null) return Reflect.apply(original, this, arguments);
+    const { rawPath, path } = (route ?? {}) as { rawPath?: unknown; path?: unknown };
+    const args = [...arguments];
+    args[0] = registrarFor(router, templateOf(rawPath) ?? templateOf(path));
+    return Reflect.apply(original, this, args);
+  };
+}
+
 /*
  * Reads go to the adapter, and its methods run on it (bound), so a stand-in
  * changes nothing for them, except the two we watch: normalizePath, which
  * Nest calls with the template right before registering under it, and the
  * route methods.
  */
-function registrarFor(router: object): object {
-  let template: string | undefined;
+function registrarFor(router: object, resolvedTemplate?: string): object {
+  let template = resolvedTemplate;
   const normalizePath = function (this: unknown, path: unknown) {
-    template = typeof path === 'string' && path !== '' ? path : undefined;
+    template = templateOf(path);
     const own = Reflect.get(router, 'normalizePath') as unknown;
     return typeof own === 'function' ? Reflect.apply(own, router, [path]) : path;
   };
   const registering = (method: RouteMethod): RouteMethod =>
     function (this: unknown, path, ...rest) {
-      const routeTemplate = template ?? (typeof path === 'string' && path !== '' ? path : undefined);
+      const routeTemplate = template ?? templateOf(path);
       template = undefined;
       const last = rest.length - 1;
       if (routeTemplate !== undefined && typeof rest[last] === 'function') {
@@ -82,6 +98,10 @@ function namingRoute(handler: Handler, template: string): Handler {
   });
   copyMetadata(handler, named);
   return named;
+}
+
+function templateOf(path: unknown): string | undefined {
+  return typeof path === 'string' && path !== '' ? path : undefined;
 }
 
 interface MetadataReflect {
