@@ -7,9 +7,9 @@
  * hands it back (`super.catch`). That method is the seam: what reaches it is
  * what Nest answers.
  */
-import type { IncomingMessage } from 'http';
+import type { IncomingMessage, ServerResponse } from 'http';
 import { reportRequestException } from '../request-reporting';
-import { incomingMessageOf } from './nestjs-request';
+import { incomingMessageOf, serverResponseOf } from './nestjs-request';
 
 type Catch = (this: unknown, exception: unknown, host: ArgumentsHost) => unknown;
 type ErrorLayerCallback = (this: unknown, error: unknown, ...rest: unknown[]) => unknown;
@@ -22,22 +22,32 @@ interface ArgumentsHost {
 }
 
 /*
- * Errors the platform hands to Nest's error layer (a body that is not JSON,
- * a FastifyError) reach the filters as Nest maps them: some become an
+ * Errors the platform hands to Nest's error layer (a FastifyError, a body
+ * that is not JSON) reach the filters as Nest maps them: some become an
  * HttpException of the same status. The copy points back to the error the
  * platform or the app threw, which is the one we report.
  */
 const originals = new WeakMap<object, unknown>();
 
-/** Replaces BaseExceptionFilter#catch: reports what Nest answers with a 5xx, then lets it answer. */
+/**
+ * Replaces BaseExceptionFilter#catch: lets Nest answer, then reports the error
+ * when the answer is a 5xx. Like Django, an error Nest answers with a 4xx
+ * (NotFoundException, a validation error) is the client's. When the headers
+ * had already gone out (a response that fails midway), Nest can only end the
+ * response: then the error's own status decides, as Nest would have chosen it.
+ * When Nest's answer throws, nothing is reported here: the error goes on to
+ * whatever answers it next.
+ */
 export function reportingServerErrors(original: Catch): Catch {
   return function catchReportingServerErrors(this: unknown, exception, host) {
-    const request = httpRequestOf(host);
-    // Before the answer: receivers run while the span is open and nothing was sent.
-    if (request !== undefined && answersWithServerError(exception)) {
-      reportRequestException(request, originalOf(exception));
-    }
-    return Reflect.apply(original, this, arguments);
+    const http = httpExchangeOf(host);
+    if (http === undefined) return Reflect.apply(original, this, arguments);
+    const [request, response] = http;
+    const answers = !response.headersSent;
+    const result = Reflect.apply(original, this, arguments);
+    const status = answers ? response.statusCode : statusNestChooses(exception);
+    if (status >= 500) reportRequestException(request, originalOf(exception));
+    return result;
   } as Catch;
 }
 
@@ -69,47 +79,36 @@ function originalOf(exception: unknown): unknown {
     : exception;
 }
 
-/* The request of an HTTP host; other contexts (RPC, WebSockets) have none. */
-function httpRequestOf(host: ArgumentsHost): IncomingMessage | undefined {
+/* The request and response of an HTTP host; other contexts (RPC, WebSockets) have none. */
+function httpExchangeOf(host: ArgumentsHost): [IncomingMessage, ServerResponse] | undefined {
   try {
     if (typeof host?.getArgByIndex !== 'function') return undefined;
     if (typeof host.getType === 'function' && host.getType() !== 'http') return undefined;
-    return incomingMessageOf(host.getArgByIndex(0));
+    const request = incomingMessageOf(host.getArgByIndex(0));
+    const response = serverResponseOf(host.getArgByIndex(1));
+    return request !== undefined && response !== undefined ? [request, response] : undefined;
   } catch {
     return undefined;
   }
 }
 
 /*
- * The status BaseExceptionFilter answers with, chosen as it chooses it: an
- * HttpException's own, an http-errors error's `statusCode`, else 500. The
- * error's, not the response's: an error after the headers went out (a stream
- * that fails midway) is still reported when it is a server error. Like
- * Django, an error with a 4xx status (NotFoundException) is the client's.
- * A getter that throws here would throw in Nest too: then we report nothing.
+ * The status BaseExceptionFilter picks: an HttpException's own (told by its
+ * methods, whichever copy of @nestjs/common made it), an http-errors error's
+ * `statusCode`, else 500. An error that cannot tell its status (a getter that
+ * throws) counts as a server error.
  */
-function answersWithServerError(exception: unknown): boolean {
-  try {
-    return statusOf(exception) >= 500;
-  } catch {
-    return false;
-  }
-}
-
-function statusOf(exception: unknown): number {
+function statusNestChooses(exception: unknown): number {
   if (typeof exception !== 'object' || exception === null) return 500;
-  const { getStatus, getResponse, statusCode, message } = exception as {
-    getStatus?: unknown;
-    getResponse?: unknown;
-    statusCode?: unknown;
-    message?: unknown;
-  };
-  // An HttpException, whichever copy of @nestjs/common made it.
-  if (typeof getStatus === 'function' && typeof getResponse === 'function') {
-    const status: unknown = Reflect.apply(getStatus, exception, []);
-    return typeof status === 'number' ? status : 500;
+  try {
+    const { getStatus, getResponse, statusCode, message } = exception as Record<string, unknown>;
+    if (typeof getStatus === 'function' && typeof getResponse === 'function') {
+      const status: unknown = Reflect.apply(getStatus, exception, []);
+      return typeof status === 'number' ? status : 500;
+    }
+    if (statusCode && message) return Number(statusCode);
+    return 500;
+  } catch {
+    return 500;
   }
-  // Nest's own test for an http-errors error.
-  if (statusCode && message) return typeof statusCode === 'number' ? statusCode : Number(statusCode);
-  return 500;
 }

@@ -1,4 +1,4 @@
-import { IncomingMessage } from 'http';
+import { IncomingMessage, ServerResponse } from 'http';
 
 /**
  * The IncomingMessage behind a request Nest hands around: Express's request is
@@ -7,11 +7,20 @@ import { IncomingMessage } from 'http';
  * apart by class, not by shape.
  */
 export function incomingMessageOf(request: unknown): IncomingMessage | undefined {
-  if (request instanceof IncomingMessage) return request;
+  return nodeObjectOf(request, IncomingMessage);
+}
+
+/** The ServerResponse behind a response: Express's, or a FastifyReply's `.raw`. */
+export function serverResponseOf(response: unknown): ServerResponse | undefined {
+  return nodeObjectOf(response, ServerResponse);
+}
+
+function nodeObjectOf<T>(value: unknown, NodeClass: abstract new (...args: never[]) => T): T | undefined {
+  if (value instanceof NodeClass) return value;
   try {
-    const raw = (request as { raw?: unknown } | null | undefined)?.raw;
-    return raw instanceof IncomingMessage ? raw : undefined;
+    const raw = (value as { raw?: unknown } | null | undefined)?.raw;
+    return raw instanceof NodeClass ? raw : undefined;
   } catch {
-    return undefined; // a request object of the app's own making, whose getter throws
+    return undefined; // an object of the app's own making, whose getter throws
   }
 }
