@@ -44,6 +44,15 @@ for (const platform of PLATFORMS) {
       assert.deepEqual(heard.map(call => call.kwargs.exception === failure), [true]);
     });
 
+    it('fires for an error a Nest middleware throws (consumer.apply)', async () => {
+      const heard = record(gotRequestException);
+      const port = await serve([nestFixture().usersController(() => 'unreachable')], undefined, () => {
+        throw failure;
+      });
+      const response = await request(port, { path: '/users/7' });
+      assert.deepEqual([response.status, heard.map(call => call.kwargs.exception === failure)], [500, [true]]);
+    });
+
     for (const [label, make] of [
       ['NotFoundException', () => new (nestFixture().common.NotFoundException)()],
       ['HttpException with a 404', () => new (nestFixture().common.HttpException)('gone', 404)],

@@ -23,6 +23,7 @@ export interface NestFixture {
     platform: Platform;
     controllers: unknown[];
     configure?: (app: NestApp) => void;
+    middleware?: Handler;
   }): Promise<{ app: NestApp; port: number }>;
   usersController(findOne: Handler, options?: { options?: unknown; classDecorators?: Decorator[] }): unknown;
   streamingController(fail: () => never): unknown;
@@ -55,8 +56,8 @@ export function useNest(platform: Platform) {
   afterEach(async () => {
     await Promise.all(apps.splice(0).map(app => app.close()));
   });
-  return async (controllers: unknown[], configure?: (app: NestApp) => void): Promise<number> => {
-    const { app, port } = await nestFixture().startNest({ platform, controllers, configure });
+  return async (controllers: unknown[], configure?: (app: NestApp) => void, middleware?: Handler): Promise<number> => {
+    const { app, port } = await nestFixture().startNest({ platform, controllers, configure, middleware });
     apps.push(app);
     return port;
   };
