@@ -80,6 +80,25 @@ for (const platform of PLATFORMS) {
       assert.deepEqual([answer.body, answer.route], ['version 2', '/things/:id']);
     });
 
+    it('registers routes through an adapter whose methods are frozen own properties', async () => {
+      const { startNest, usersController } = nestFixture();
+      const { app, port } = await startNest({
+        platform,
+        controllers: [usersController(ok)],
+        prepareAdapter: adapter => {
+          for (const name of ['get', 'normalizePath']) {
+            Object.defineProperty(adapter, name, { value: adapter[name], writable: false, configurable: false });
+          }
+        },
+      });
+      try {
+        const { status, body } = await routeOf(port, '/users/7');
+        assert.deepEqual([status, body], [200, 'ok']);
+      } finally {
+        await app.close();
+      }
+    });
+
     it('sets no route when no route matched', async () => {
       const port = await serve([nestFixture().usersController(ok)]);
       const { status, name, route } = await routeOf(port, '/nowhere');

@@ -52,7 +52,9 @@ export function namingResolvedRoutes(original: RegisterResolvedRoute): RegisterR
  * Reads go to the adapter, and its methods run on it (bound), so a stand-in
  * changes nothing for them, except the two we watch: normalizePath, which
  * Nest calls with the template right before registering under it, and the
- * route methods.
+ * route methods. Own properties are the adapter's state, returned as they
+ * are: the Express app in `instance` is a function, with a `bind` of its own
+ * (the HTTP method BIND).
  */
 function registrarFor(router: object, resolvedTemplate?: string): object {
   let template = resolvedTemplate;
@@ -73,13 +75,21 @@ function registrarFor(router: object, resolvedTemplate?: string): object {
     };
   return new Proxy(router, {
     get(target, key) {
-      if (key === 'normalizePath') return normalizePath;
       const value = Reflect.get(target, key) as unknown;
+      // A Proxy must answer a frozen property with its own value.
+      if (isFrozenOwn(target, key)) return value;
+      if (key === 'normalizePath') return normalizePath;
       if (typeof value !== 'function') return value;
       if (typeof key === 'string' && ROUTE_METHODS.has(key)) return registering(value as RouteMethod);
-      return (value as Handler).bind(target);
+      if (Object.prototype.hasOwnProperty.call(target, key)) return value;
+      return Function.prototype.bind.call(value, target);
     },
   });
+}
+
+function isFrozenOwn(target: object, key: string | symbol): boolean {
+  const own = Object.getOwnPropertyDescriptor(target, key);
+  return own !== undefined && !own.configurable && own.writable === false;
 }
 
 /*

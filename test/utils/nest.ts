@@ -24,6 +24,7 @@ export interface NestFixture {
     controllers: unknown[];
     configure?: (app: NestApp) => void;
     middleware?: Handler;
+    prepareAdapter?: (adapter: Record<string, unknown>) => void;
   }): Promise<{ app: NestApp; port: number }>;
   usersController(findOne: Handler, options?: { options?: unknown; classDecorators?: Decorator[] }): unknown;
   streamingController(fail: () => never): unknown;
