@@ -1,0 +1,96 @@
+/*
+ * Beside @opentelemetry/instrumentation-nestjs-core 0.70, which wraps each
+ * route's handler in INTERNAL spans of its own and records the error on them
+ * before re-throwing it. Child processes: its require hooks must see
+ * @nestjs/core load.
+ */
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as path from 'node:path';
+import { PLATFORMS } from './utils/nest';
+import { FIXTURES } from './utils/server';
+
+interface SpanView {
+  name: string;
+  kind: number;
+  scope: string;
+  path?: string;
+  route?: string;
+  exceptionEvents: number;
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+}
+
+interface Report {
+  statuses: number[];
+  exceptions: Array<{ path: string; original: boolean; spanId: string; active: boolean }>;
+  spans: SpanView[];
+}
+
+const SERVER = 1;
+const NEST_SCOPE = '@opentelemetry/instrumentation-nestjs-core';
+
+function run(...args: string[]): Report {
+  const output = execFileSync(process.execPath, [path.join(FIXTURES, 'nest', 'beside-nest-instrumentation.js'), ...args], {
+    cwd: FIXTURES,
+    encoding: 'utf8',
+    timeout: 30000,
+  });
+  return JSON.parse(output) as Report;
+}
+
+const serverSpans = (report: Report) => report.spans.filter(span => span.kind === SERVER);
+
+/** The SERVER span a span descends from, following parents through the report. */
+function serverAncestor(report: Report, span: SpanView): SpanView | undefined {
+  const byId = new Map(report.spans.map(each => [each.spanId, each]));
+  let current: SpanView | undefined = span;
+  while (current !== undefined && current.kind !== SERVER) current = byId.get(current.parentSpanId ?? '');
+  return current;
+}
+
+for (const platform of PLATFORMS) {
+  for (const withHttp of [false, true]) {
+    const label = withHttp ? 'and instrumentation-http' : 'alone';
+    describe(`Nest 11 on ${platform} beside instrumentation-nestjs-core, ${label}`, function () {
+      this.timeout(40000);
+      let report: Report;
+      before(() => (report = run(platform, ...(withHttp ? ['--with-http-instrumentation'] : []))));
+
+      it('answers as Nest does', () => {
+        assert.deepEqual(report.statuses, [200, 500]);
+      });
+
+      it('exports exactly one SERVER span per request, named by the Nest route', () => {
+        assert.deepEqual(
+          serverSpans(report).map(span => [span.path, span.name]),
+          [
+            ['/api/v1/users/7', 'GET /api/v1/users/:id'],
+            ['/api/v1/users/fail', 'GET /api/v1/users/:id'],
+          ]
+        );
+      });
+
+      it("nests instrumentation-nestjs-core's request spans under the request's SERVER span", () => {
+        const theirs = report.spans.filter(span => span.scope === NEST_SCOPE && span.name === 'UsersController');
+        const servers = serverSpans(report).map(span => span.spanId);
+        assert.deepEqual(
+          theirs.map(span => serverAncestor(report, span)?.spanId),
+          servers
+        );
+      });
+
+      it('fires gotRequestException once, with the original error and the SERVER span active', () => {
+        const failed = serverSpans(report)[1];
+        assert.deepEqual(report.exceptions, [
+          { path: '/api/v1/users/fail', original: true, spanId: failed.spanId, active: true },
+        ]);
+      });
+
+      it('records the exception once on the SERVER span', () => {
+        assert.deepEqual(serverSpans(report).map(span => span.exceptionEvents), [0, 1]);
+      });
+    });
+  }
+}
