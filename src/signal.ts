@@ -269,6 +269,19 @@ function ignoreRejection(response: unknown): void {
   }
 }
 
+/** Logs a receiver's error through diag. Never throws: it runs where a throw would break a request. */
 function reportReceiverError(where: string, receiver: AnyFunction, error: unknown): void {
-  diag.error(`Error calling ${receiverName(receiver)} in ${where} (${safeString(error)})`, error);
+  try {
+    diag.error(`Error calling ${safeName(receiver)} in ${where} (${safeString(error)})`, error);
+  } catch {
+    // a DiagLogger that throws: there is nowhere left to report to
+  }
+}
+
+function safeName(receiver: AnyFunction): string {
+  try {
+    return receiverName(receiver);
+  } catch {
+    return '(a receiver whose name cannot be read)';
+  }
 }

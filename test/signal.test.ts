@@ -8,6 +8,7 @@
  * what needs a garbage collector in signal-weak*.test.ts.
  */
 import * as assert from 'node:assert/strict';
+import { diag, DiagLogLevel } from '@opentelemetry/api';
 import * as sinon from 'sinon';
 import { Receiver, Signal } from '../src/signal';
 import { DiagSpy, spyOnDiag } from './utils/diag-spy';
@@ -428,6 +429,35 @@ describe('Signal', () => {
       signal.connect(receiver1Arg);
       signal.sendRobust(sender, { val: 'test' });
       sinon.assert.notCalled(diagSpy.error);
+    });
+
+    it('still reports, and calls the next receiver, when the failing receiver has a throwing name getter', () => {
+      const error = new Error('this');
+      const nameless = () => {
+        throw error;
+      };
+      Object.defineProperty(nameless, 'name', {
+        get() {
+          throw new Error('no name');
+        },
+      });
+      signal.connect(nameless);
+      signal.connect(receiver1Arg);
+      assert.deepEqual(signal.sendRobust(sender, { val: 'next' }), [
+        [nameless, error],
+        [receiver1Arg, 'next'],
+      ]);
+      sinon.assert.calledOnceWithMatch(diagSpy.error, '(a receiver whose name cannot be read)');
+    });
+
+    it('calls every receiver even when the diag logger throws', () => {
+      diagSpy.error = sinon.stub().throws(new Error('logger down'));
+      diag.setLogger({ ...diagSpy, error: diagSpy.error }, { logLevel: DiagLogLevel.ALL, suppressOverrideMessage: true });
+      signal.connect(fails);
+      signal.connect(receiver1Arg);
+      assert.equal(signal.sendRobust(sender, { val: 'next' })[1][1], 'next');
+      assert.doesNotThrow(() => signal._notifyRobust(sender, { signal }));
+      sinon.assert.calledTwice(diagSpy.error);
     });
   });
 
