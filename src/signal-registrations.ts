@@ -49,10 +49,6 @@ export class Registration {
     return this.strongReceiver ?? this.weakReceiver?.deref();
   }
 
-  get isWeak(): boolean {
-    return this.weakReceiver !== undefined;
-  }
-
   hasKey(receiver: unknown, dispatchUid: DispatchUid | undefined): boolean {
     if (this.dispatchUid !== dispatchUid) return false;
     // A collected weak receiver no longer holds its key, even before the
@@ -64,7 +60,7 @@ export class Registration {
 
 /** The registrations of one sender (or of any sender), in connection order. */
 export class ReceiverList {
-  /** The sender: weakly when it is an object, so that this list (a WeakMap value) does not hold its key. */
+  /** The sender, to drop this list once it is empty; weakly when an object, so nothing here holds it. */
   private readonly sender: WeakRef<object> | { deref(): unknown };
   own: readonly Registration[] = NO_REGISTRATIONS;
   /** `own` merged with the any-sender list, sync receivers first: what a send calls. */
@@ -110,12 +106,13 @@ export class Registrations {
     return list.dispatch;
   }
 
-  find(receiver: unknown, dispatchUid: DispatchUid | undefined, sender: unknown): Registration | undefined {
-    return this.listOf(sender, false)?.find(receiver, dispatchUid);
-  }
-
   /** Adds a registration unless its key is taken; returns it, or undefined. */
-  add(receiver: AnyFunction, weak: boolean, dispatchUid: DispatchUid | undefined, sender: unknown) {
+  add(
+    receiver: AnyFunction,
+    weak: boolean,
+    dispatchUid: DispatchUid | undefined,
+    sender: unknown
+  ): Registration | undefined {
     const existing = this.listOf(sender, false);
     if (existing?.find(receiver, dispatchUid) !== undefined) return undefined;
     const list = existing ?? this.listOf(sender, true)!;
