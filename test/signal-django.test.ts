@@ -2,8 +2,10 @@
  * Django's own dispatcher tests, ported: tests/dispatch/tests.py
  * (DispatcherTests, ReceiverTestCase) and the dispatcher tests of
  * tests/signals/tests.py (the receiver decorator, disconnecting during a
- * dispatch, the weak flag, AsyncReceiversTests). One `it` per Django test,
- * named after it.
+ * dispatch, the weak flag, disconnect's answer, AsyncReceiversTests). One
+ * `it` per Django test, named after it. The rest of tests/signals is about
+ * models (save and delete signals, lazy "app_label.Model" senders) and has
+ * no counterpart here.
  *
  * Adapted where our documented choices differ, each said at the test:
  * receivers are strong by default (Django: weak), and a sync send cannot
@@ -163,6 +165,7 @@ describe("Django's dispatcher tests", () => {
     });
 
     it('testUidRegistration', () => {
+      // Django counts signal.receivers (one); here, one receiver answers.
       const uidBasedReceiver1: TestReceiver = () => undefined;
       const uidBasedReceiver2: TestReceiver = () => undefined;
       aSignal.connect(uidBasedReceiver1, { dispatchUid: 'uid' });
@@ -332,6 +335,7 @@ describe("Django's dispatcher tests", () => {
     });
 
     it('testDisconnectModel', () => {
+      // Django's post_init with a model class as sender; here a class.
       const postInit = aSignal;
       class Created {}
       const received: unknown[] = [];
