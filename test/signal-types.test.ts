@@ -6,7 +6,9 @@
  * the two can differ, as private members lose their types there), through a
  * copy in build/types-check that imports them. Positive fixtures must compile;
  * wrong-kwargs.ts marks each mistake with `@ts-expect-error`, which tsc
- * reports as unused (TS2578) when the mistake is not rejected.
+ * reports as unused (TS2578) when the mistake is not rejected. The main
+ * build compiles the fixtures against the sources too; `npx tsc -p
+ * test/types` checks them alone.
  */
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
