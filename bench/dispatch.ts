@@ -1,6 +1,8 @@
 /*
- * Signal.send / sendRobust / hasListeners against EventEmitter.emit /
- * listenerCount, with the same listeners.
+ * Signal.send / sendRobust / hasListeners, and the instrumentation's
+ * _notifyRobust / _mayHaveReceivers, against EventEmitter.emit /
+ * listenerCount, with the same listeners. The "for the sender" cases connect
+ * the receiver with `{ sender }`, as a receiver for one http.Server does.
  *
  *   npm run bench:dispatch [-- --quick] [--cpu-time]
  *
@@ -51,6 +53,18 @@ function loopSendRobust(signal: Signal<Kwargs>, n: number): number {
   return acc;
 }
 
+function loopNotifyRobust(signal: Signal<Kwargs>, n: number): number {
+  const named = { ...KWARGS, signal };
+  for (let i = 0; i < n; i++) signal._notifyRobust(SENDER, named);
+  return n;
+}
+
+function loopMayHaveReceivers(signal: Signal<Kwargs>, n: number): number {
+  let acc = 0;
+  for (let i = 0; i < n; i++) if (signal._mayHaveReceivers(SENDER)) acc++;
+  return acc;
+}
+
 function loopHasListeners(signal: Signal<Kwargs>, n: number): number {
   let acc = 0;
   for (let i = 0; i < n; i++) if (signal.hasListeners()) acc++;
@@ -81,12 +95,34 @@ function buildCases(): Case[] {
     const what = `${count} receiver${count === 1 ? '' : 's'}`;
     cases.push({ name: `send, ${what}`, ours: n => loopSend(signal, n), theirs: emit });
     if (count > 0) cases.push({ name: `sendRobust, ${what}`, ours: n => loopSendRobust(signal, n), theirs: emit });
+    if (count > 0) cases.push({ name: `_notifyRobust, ${what}`, ours: n => loopNotifyRobust(signal, n), theirs: emit });
     if (count < 10) {
       const theirs = (n: number) => loopListenerCount(emitter, n);
       cases.push({ name: `hasListeners, ${what}`, ours: n => loopHasListeners(signal, n), theirs });
     }
   }
-  return cases;
+  return [...cases, ...senderCases()];
+}
+
+/** One receiver connected for SENDER, beside one for another sender, as with two servers. */
+function senderCases(): Case[] {
+  const [listener, other] = makeListeners(2);
+  const signal = new Signal<Kwargs>();
+  signal.connect(other, { sender: { name: 'another server' } });
+  signal.connect(listener, { sender: SENDER });
+  const emitter = new EventEmitter();
+  emitter.on('event', listener);
+  const emit = (n: number) => loopEmit(emitter, n);
+  const what = '1 receiver for the sender';
+  return [
+    { name: `send, ${what}`, ours: n => loopSend(signal, n), theirs: emit },
+    { name: `_notifyRobust, ${what}`, ours: n => loopNotifyRobust(signal, n), theirs: emit },
+    {
+      name: `_mayHaveReceivers, ${what}`,
+      ours: n => loopMayHaveReceivers(signal, n),
+      theirs: n => loopListenerCount(emitter, n),
+    },
+  ];
 }
 
 /** Nanoseconds: wall time, or with --cpu-time this process's CPU time. */
@@ -130,7 +166,8 @@ function measure(cases: Case[]): Result[] {
 function targets(results: Result[]): string[] {
   const idle = results.find(r => r.name === 'send, 0 receivers')!.ours;
   const lines = ['Targets:', '', `- send, 0 receivers < 10 ns: ${idle.toFixed(1)} ns, ${idle < 10 ? 'met' : 'MISSED'}`];
-  for (const r of results.filter(r => r.name.startsWith('send') && !r.name.endsWith(' 0 receivers'))) {
+  const sends = results.filter(r => /^send(Robust)?, \d+ receivers?$/.test(r.name) && !r.name.endsWith(' 0 receivers'));
+  for (const r of sends) {
     const ratio = r.ours / r.theirs;
     lines.push(`- ${r.name} <= 1.2x emit: ${ratio.toFixed(2)}x, ${ratio <= 1.2 ? 'met' : 'MISSED'}`);
   }

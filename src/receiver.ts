@@ -1,10 +1,24 @@
 import { describe } from './utils';
-import type { ConnectOptions, Receiver, Signal } from './signal';
+import type { ConnectOptions, ReceiverKwargs, Signal } from './signal';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnySignal = Signal<any, any>;
-type KwargsOf<T> = T extends Signal<infer K, unknown> ? K : never;
-type SenderOf<T> = T extends Signal<object, infer S> ? S : never;
+
+/*
+ * A signal's kwargs and sender types, read off its `send` method rather than
+ * matched against Signal<infer K, infer S>: in the emitted declarations the
+ * class's variance is not what it is in the sources, and that match gave
+ * `never` for any signal with a concrete sender type (the request signals).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type SenderOf<T> = T extends { send(sender: infer S, ...rest: any[]): unknown } ? S : never;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type KwargsOf<T> = T extends { send(sender: any, kwargs?: infer K): unknown } ? Exclude<K, undefined> : never;
+/** What a receiver of every signal in `T` (one signal, or a union of several) is called with. */
+type ReceiverKwargsOf<T> = T extends AnySignal ? ReceiverKwargs<KwargsOf<T> & object, SenderOf<T>> : never;
+
+/** A function that can be connected to every signal in `T`: it accepts what any of them sends. */
+type ReceiverFor<T> = (sender: SenderOf<T>, kwargs: ReceiverKwargsOf<T>) => unknown;
 
 /**
  * Django's `@receiver`: returns a function that connects `fn` to each signal
@@ -15,7 +29,7 @@ type SenderOf<T> = T extends Signal<object, infer S> ? S : never;
 export function receiver<T extends AnySignal>(
   signals: T | readonly T[],
   options?: ConnectOptions<SenderOf<T>>
-): <F extends Receiver<KwargsOf<T>, SenderOf<T>>>(fn: F) => F {
+): <F extends ReceiverFor<T>>(fn: F) => F {
   const targets: readonly T[] = Array.isArray(signals) ? signals : [signals as T];
   targets.forEach(assertSignal);
   if (targets.length === 0) throw new TypeError('receiver() expects at least one signal, got an empty array');

@@ -1,0 +1,49 @@
+/*
+ * What Signal does with receivers' responses and errors: await them
+ * together, settle promises robustly, and report failures through diag.
+ */
+import { diag } from '@opentelemetry/api';
+import { isPromiseLike, receiverName, safeString } from './utils';
+
+// eslint-disable-next-line @typescript-eslint/ban-types
+type AnyFunction = Function;
+
+/** asend's gather: awaits every response together, keeping the pairs' order. */
+export async function awaitResponses<P extends [unknown, unknown]>(responses: P[]): Promise<P[]> {
+  const values = await Promise.all(responses.map(([, response]) => response));
+  return responses.map(([receiver], i) => [receiver, values[i]] as P);
+}
+
+/** A promise of the value, or of the error (reported): it never rejects. */
+export function settleRobustly(response: PromiseLike<unknown>, where: string, receiver: AnyFunction): Promise<unknown> {
+  return Promise.resolve(response).then(undefined, (error: unknown) => {
+    reportReceiverError(where, receiver, error);
+    return error;
+  });
+}
+
+/** Marks a promise's rejection as handled (asend reports the first error only). */
+export function ignoreRejection(response: unknown): void {
+  try {
+    if (isPromiseLike(response)) Promise.resolve(response).then(undefined, () => undefined);
+  } catch {
+    // a `then` or `constructor` getter that throws: nothing is pending
+  }
+}
+
+/** Logs a receiver's error through diag. Never throws: it runs where a throw would break a request. */
+export function reportReceiverError(where: string, receiver: AnyFunction, error: unknown): void {
+  try {
+    diag.error(`Error calling ${safeName(receiver)} in ${where} (${safeString(error)})`, error);
+  } catch {
+    // a DiagLogger that throws: there is nowhere left to report to
+  }
+}
+
+function safeName(receiver: AnyFunction): string {
+  try {
+    return receiverName(receiver);
+  } catch {
+    return '(a receiver whose name cannot be read)';
+  }
+}
