@@ -10,6 +10,7 @@
 //   anything else 404
 const events = require('events');
 const http = require('http');
+const http2 = require('http2');
 const { trace } = require('@opentelemetry/api');
 
 const tracer = trace.getTracer('signals-demo-app');
@@ -74,4 +75,9 @@ function createApp() {
   return server;
 }
 
-module.exports = { createApp };
+/** The same handlers behind an HTTP/2 server (h2c, Node's compatibility API). */
+function createHttp2App() {
+  return http2.createServer(onRequest);
+}
+
+module.exports = { createApp, createHttp2App };

@@ -3,9 +3,10 @@
 // five requests, then draws the traces they produced.
 const telemetry = require('./telemetry').startTelemetry(); // first, as in a real service
 const http = require('http');
+const http2 = require('http2');
 const { requestFinished } = require('otel-request-signals');
 const { openResourceCount, alertsSent } = require('./receivers');
-const { createApp } = require('./app');
+const { createApp, createHttp2App } = require('./app');
 const { drawTraces } = require('./tree');
 
 // `npm run demo | head` closes stdout early: stop quietly rather than fail on every later line.
@@ -48,6 +49,24 @@ function send(port, { path, headers, giveUpAfterMs, abortAfterFirstChunk }) {
   });
 }
 
+/** Sends one GET over HTTP/2 (h2c) and resolves with what the client saw. */
+function sendHttp2(port, path) {
+  return new Promise(resolve => {
+    const session = http2.connect(`http://127.0.0.1:${port}`);
+    session.on('error', error => resolve(`connection error: ${error.code ?? error.message}`));
+    const stream = session.request({ ':path': path });
+    let status;
+    let body = '';
+    stream.setEncoding('utf8');
+    stream.on('response', headers => (status = headers[':status']));
+    stream.on('data', chunk => (body += chunk));
+    stream.on('close', () => {
+      session.close();
+      resolve(`${status} ${JSON.stringify(body.trim())} over HTTP/2`);
+    });
+  });
+}
+
 /** Resolves once the server has sent requestFinished for the next request (and its span has ended). */
 function nextRequestFinished() {
   return new Promise(resolve => {
@@ -74,6 +93,17 @@ async function main() {
     console.log(`  [client] GET ${request.path} -> ${outcome}`);
   }
   server.close();
+
+  // The same app served over HTTP/2: the same signals, one SERVER span per stream.
+  const server2 = createHttp2App();
+  await new Promise(resolve => server2.listen(0, '127.0.0.1', resolve));
+  console.log(`\nthe same app over HTTP/2 (h2c) on http://127.0.0.1:${server2.address().port}`);
+  console.log('\nGET / (HTTP/2)');
+  const finished = nextRequestFinished();
+  const outcome = await sendHttp2(server2.address().port, '/');
+  await finished;
+  console.log(`  [client] GET / -> ${outcome}`);
+  server2.close();
 
   console.log(`\nopen resources: ${openResourceCount()}, alerts sent: ${alertsSent()}\n`);
   const spans = await telemetry.finishedSpans();

@@ -70,13 +70,18 @@ describe('examples/demo.js', function () {
       assert.match(run.stdout, /\[app\] uncaughtException handler got "boom"/);
     });
 
+    it('serves one request over HTTP/2 with the same signals', () => {
+      assert.match(run.stdout, /\[client\] GET \/ -> 200 "hello" over HTTP\/2/);
+      assert.equal(run.stdout.match(/\[timing\] GET \/ -> 200 in [\d.]+ ms/g)?.length, 2);
+    });
+
     it('releases every per-request resource', () => {
-      assert.equal(run.stdout.match(/\[cleanup\] released /g)?.length, 5);
+      assert.equal(run.stdout.match(/\[cleanup\] released /g)?.length, 6);
       assert.match(run.stdout, /open resources: 0, alerts sent: 2/);
     });
 
     it('draws a tree line for each SERVER span, with what the receivers added', () => {
-      assert.equal(run.stdout.match(/^└─ GET {2}SERVER /gm)?.length, 5);
+      assert.equal(run.stdout.match(/^└─ GET {2}SERVER /gm)?.length, 6);
       assert.match(run.stdout, /^trace [0-9a-f]{8} {2}\(service signals-demo\)$/m);
       assert.match(run.stdout, /· exception {2}Error: boom/);
       assert.match(run.stdout, /error\.type=OrderLookupError/);
@@ -84,7 +89,7 @@ describe('examples/demo.js', function () {
     });
 
     it('stays short, with nothing on stderr but what Node itself may warn about', () => {
-      assert.ok(run.stdout.split('\n').length <= 80, `${run.stdout.split('\n').length} lines`);
+      assert.ok(run.stdout.split('\n').length <= 95, `${run.stdout.split('\n').length} lines`);
       const ours = run.stderr.split('\n').filter(line => line !== '' && !/^\(node:\d+\)|^\(Use `node --trace/.test(line));
       assert.deepEqual(ours, []);
     });

@@ -7,14 +7,14 @@ import * as http from 'http';
 import * as https from 'https';
 import type { Span } from '@opentelemetry/api';
 import { gotRequestException, receiver, requestFinished, requestStarted } from '../../src';
-import type { Environ } from '../../src';
+import type { Environ, RequestSender } from '../../src';
 
 const server = http.createServer();
 const secureServer = https.createServer();
 
 export const url = receiver(requestStarted)((_sender, kw) => kw.request.url);
 export const path = receiver(requestStarted, { sender: server })((sender, { environ, span }) => {
-  const listening: http.Server = sender;
+  const listening: RequestSender = sender;
   const traceId: string = span.spanContext().traceId;
   return [listening, environ.PATH_INFO, environ.HTTP_X_FORWARDED_FOR, traceId];
 });
