@@ -27,11 +27,18 @@ for (const secure of [false, true]) {
       const started = record(requestStarted);
       const finished = record(requestFinished);
       let listenerSpan: unknown;
+      let endSpan: unknown;
+      let finishSpan: unknown;
       const server = createHttp2Server(secure);
       server.on('request', (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => {
         listenerSpan = trace.getActiveSpan();
-        res.setHeader('content-type', 'text/plain');
-        res.end(`hello ${req.url}`);
+        res.on('finish', () => (finishSpan = trace.getActiveSpan()));
+        req.resume();
+        req.on('end', () => {
+          endSpan = trace.getActiveSpan();
+          res.setHeader('content-type', 'text/plain');
+          res.end(`hello ${req.url}`);
+        });
       });
       const running = await serve(server, secure);
       const answer = await h2request(connect(running), { ':path': '/users/7?q=1', traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' });
@@ -45,6 +52,8 @@ for (const secure of [false, true]) {
       assert.ok(started[0].kwargs.stream !== undefined);
       assert.equal(started[0].activeSpan, started[0].kwargs.span);
       assert.equal(listenerSpan, started[0].kwargs.span);
+      assert.equal(endSpan, started[0].kwargs.span, "the request's 'end' listeners run with the span active");
+      assert.equal(finishSpan, started[0].kwargs.span, "the response's 'finish' listeners run with the span active");
       assert.equal(finished[0].kwargs.aborted, false);
       assert.equal(span.kind, SpanKind.SERVER);
       assert.equal(span.name, 'GET');
