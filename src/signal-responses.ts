@@ -34,16 +34,8 @@ export function ignoreRejection(response: unknown): void {
 /** Logs a receiver's error through diag. Never throws: it runs where a throw would break a request. */
 export function reportReceiverError(where: string, receiver: AnyFunction, error: unknown): void {
   try {
-    diag.error(`Error calling ${safeName(receiver)} in ${where} (${safeString(error)})`, error);
+    diag.error(`Error calling ${receiverName(receiver)} in ${where} (${safeString(error)})`, error);
   } catch {
     // a DiagLogger that throws: there is nowhere left to report to
-  }
-}
-
-function safeName(receiver: AnyFunction): string {
-  try {
-    return receiverName(receiver);
-  } catch {
-    return '(a receiver whose name cannot be read)';
   }
 }

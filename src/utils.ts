@@ -46,9 +46,9 @@ export function functionName(fn: unknown): string | undefined {
   return typeof name === 'string' ? name : undefined;
 }
 
-/** Whether `value` is a thenable: reads `then` once, fenced. */
+/** Whether `value` is a thenable. Reads `then`, which may throw: the Signal's loops treat that as the receiver's throw. */
 export function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return typeof value === 'object' && value !== null && typeof readProperty(value, 'then') === 'function';
+  return typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
 }
 
 /**
@@ -77,7 +77,13 @@ export function observeRejection(promise: Promise<unknown>, onRejected: (reason:
 
 /** How a receiver is named in log messages. */
 export function receiverName(receiver: unknown): string {
-  return functionName(receiver) || '(anonymous receiver)';
+  let name: unknown;
+  try {
+    name = (receiver as { name?: unknown }).name;
+  } catch {
+    return '(a receiver whose name cannot be read)';
+  }
+  return typeof name === 'string' && name !== '' ? name : '(anonymous receiver)';
 }
 
 /** String(value), for any value: a throwing toString(), or a Symbol.toStringTag getter that throws too, must not throw here. */
