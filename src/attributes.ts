@@ -2,7 +2,6 @@
  * The SERVER span's attributes, per the stable HTTP semantic conventions.
  */
 import type { Attributes } from '@opentelemetry/api';
-import type { IncomingHttpHeaders } from 'http';
 import type { ServerRequest, ServerResponseOf } from './request-signals';
 import {
   ATTR_CLIENT_ADDRESS,
@@ -25,7 +24,18 @@ import type { ResolvedConfig } from './config';
 import { proxiedRequest } from './forwarded-headers';
 import { sentResponseHeaders } from './header-capture';
 import { capLength } from './redaction';
-import { Authority, DEFAULT_PORTS, UrlScheme, splitAuthority, splitTarget } from './request-target';
+import {
+  Authority,
+  DEFAULT_PORTS,
+  UrlScheme,
+  authorityOf,
+  protocolVersion,
+  splitAuthority,
+  splitTarget,
+  targetScheme,
+} from './request-target';
+
+export { protocolVersion };
 
 export type { UrlScheme };
 
@@ -91,23 +101,6 @@ export function requestAttributes(
  */
 export function requestScheme(request: ServerRequest, scheme: UrlScheme, config: ResolvedConfig): UrlScheme {
   return (config.trustProxyHeaders ? proxiedRequest(request.headers)?.scheme : undefined) ?? targetScheme(request.headers, scheme);
-}
-
-/** The scheme of the target URI: HTTP/2's `:scheme` when it is one of ours, else the connection's. */
-export function targetScheme(headers: IncomingHttpHeaders, connectionScheme: UrlScheme): UrlScheme {
-  const pseudo = headers[':scheme'];
-  return pseudo === 'https' || pseudo === 'http' ? pseudo : connectionScheme;
-}
-
-/** The authority the client asked for: HTTP/2's `:authority`, else the Host header. */
-export function authorityOf(headers: IncomingHttpHeaders): string | undefined {
-  const authority = headers[':authority'];
-  return typeof authority === 'string' && authority !== '' ? authority : headers.host;
-}
-
-/** `network.protocol.version`: `1.1`, `1.0`, and `2` for HTTP/2 (Node says `2.0`). */
-export function protocolVersion(httpVersion: string): string {
-  return httpVersion === '2.0' ? '2' : httpVersion;
 }
 
 /**

@@ -2,9 +2,8 @@
  * A WSGI (PEP 3333) environ for a Node request, built the way gunicorn and
  * Django's runserver build theirs, so that Django receivers port line for line.
  */
-import { authorityOf, protocolVersion, targetScheme } from './attributes';
 import type { Environ, ServerRequest } from './request-signals';
-import { splitTarget, splitHostHeader } from './request-target';
+import { authorityOf, protocolVersion, splitHostHeader, splitTarget, targetScheme } from './request-target';
 
 type UrlScheme = Environ['wsgi.url_scheme'];
 

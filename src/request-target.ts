@@ -2,6 +2,7 @@
  * Parsing of the request target and the authority (Host header): small, allocation-light
  * and total (every input gives an answer, nothing throws).
  */
+import type { IncomingHttpHeaders } from 'http';
 
 export interface SplitTarget {
   path: string;
@@ -84,4 +85,21 @@ export function splitHostHeader(host: string | undefined, scheme: UrlScheme): Ho
   const authority = splitAuthority(host, DEFAULT_PORTS[scheme]);
   if (authority === undefined || authority.port !== undefined) return authority as HostAndPort | undefined;
   return { address: authority.address, port: DEFAULT_PORTS[scheme] };
+}
+
+/** The scheme of the target URI: HTTP/2's `:scheme` when it is one of ours, else the connection's. */
+export function targetScheme(headers: IncomingHttpHeaders, connectionScheme: UrlScheme): UrlScheme {
+  const pseudo = headers[':scheme'];
+  return pseudo === 'https' || pseudo === 'http' ? pseudo : connectionScheme;
+}
+
+/** The authority the client asked for: HTTP/2's `:authority`, else the Host header. */
+export function authorityOf(headers: IncomingHttpHeaders): string | undefined {
+  const authority = headers[':authority'];
+  return typeof authority === 'string' && authority !== '' ? authority : headers.host;
+}
+
+/** `network.protocol.version`: `1.1`, `1.0`, and `2` for HTTP/2 (Node says `2.0`). */
+export function protocolVersion(httpVersion: string): string {
+  return httpVersion === '2.0' ? '2' : httpVersion;
 }
