@@ -17,7 +17,7 @@ import { EventEmitter } from 'events';
 import { writeFileSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Signal } from '../src/signal';
+import { Signal } from '../src/signals/signal';
 
 interface Kwargs { request: object; response: object; span: object }
 type Listener = (sender: unknown, kwargs: unknown) => void;

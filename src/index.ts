@@ -1,4 +1,4 @@
-export { Signal } from './signal';
+export { Signal } from './signals/signal';
 export type {
   ConnectOptions,
   DisconnectOptions,
@@ -7,9 +7,9 @@ export type {
   ReceiverKwargs,
   SendResponses,
   SignalOptions,
-} from './signal';
-export { receiver } from './receiver';
-export { requestStarted, requestFinished, gotRequestException } from './request-signals';
+} from './signals/signal';
+export { receiver } from './signals/receiver';
+export { requestStarted, requestFinished, gotRequestException } from './signals/request-signals';
 export type {
   Environ,
   GotRequestExceptionKwargs,
@@ -21,7 +21,7 @@ export type {
   RequestStartedKwargs,
   ServerRequest,
   ServerResponseOf,
-} from './request-signals';
+} from './signals/request-signals';
 export { RequestSignalsInstrumentation } from './instrumentation';
 export type { RequestSignalsInstrumentationConfig } from './types';
-export { reportRequestException, setRoute } from './request-reporting';
+export { reportRequestException, setRoute } from './frameworks/reporting';

@@ -11,8 +11,8 @@ import * as https from 'https';
 import { Context, ROOT_CONTEXT, Span, context, propagation, trace } from '@opentelemetry/api';
 import { isTracingSuppressed, suppressTracing } from '@opentelemetry/core';
 import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
-import { UrlScheme, normalizeMethod, protocolVersion, requestScheme } from './attributes';
-import { resolveConfig } from './config';
+import { UrlScheme, normalizeMethod, protocolVersion, requestScheme } from './span/attributes';
+import { resolveConfig } from './config/resolve-config';
 import { FRAMEWORK_ADAPTERS } from './frameworks';
 import { holdFrameworkPatches, releaseFrameworkPatches } from './frameworks/patch-holders';
 import type {
@@ -23,27 +23,27 @@ import type {
   RequestRecord,
   ServerRequest,
   ServerResponseLike,
-} from './internal-types';
-import type { RequestSender } from './request-signals';
-import { RequestMetricAttributes, ServerMetrics } from './metrics';
-import { NON_RECORDING_SPAN, isNoopTracer } from './noop-tracer';
-import { ReceiverTiming } from './receiver-timing';
-import { StartedKwargs, exceptionKwargs, finishedKwargs } from './request-kwargs';
-import { EmitterContextPatch, bindsListeners } from './emitter-context';
-import { emitObservingRejections } from './request-listeners';
-import { callRequestHook, callResponseHook } from './hooks';
-import { FenceReporter, callFenced } from './fence';
-import { foreignServerSpan, needsToEnter, requestContext } from './request-context';
-import { dispatchSignal } from './signal-dispatch';
-import { recordOf, setRecord } from './request-records';
-import { finishWithConnection, forgetQueued } from './queued-responses';
-import { gotRequestException, requestFinished, requestStarted } from './request-signals';
-import { endServerSpan, recordException, startServerSpan } from './server-span';
-import type { Emit, EmitPatch } from './emit-patch';
-import { RequestHandler, serverEmitPatch } from './server-patch';
-import { http2ServerEmitPatch } from './http2-server-patch';
-import { StreamRequest, StreamResponse, streamAborted } from './http2-stream-exchange';
-import type { ReceiverKwargs, Signal } from './signal';
+} from './request/record';
+import type { RequestSender } from './signals/request-signals';
+import { RequestMetricAttributes, ServerMetrics } from './span/metrics';
+import { NON_RECORDING_SPAN, isNoopTracer } from './span/noop-tracer';
+import { ReceiverTiming } from './signals/receiver-timing';
+import { StartedKwargs, exceptionKwargs, finishedKwargs } from './request/kwargs';
+import { EmitterContextPatch, bindsListeners } from './servers/listener-context';
+import { emitObservingRejections } from './servers/listeners';
+import { callRequestHook, callResponseHook } from './request/hooks';
+import { FenceReporter, callFenced } from './safety/fence';
+import { foreignServerSpan, needsToEnter, requestContext } from './request/context';
+import { dispatchSignal } from './request/dispatch';
+import { recordOf, setRecord } from './request/records';
+import { finishWithConnection, forgetQueued } from './servers/queued-responses';
+import { gotRequestException, requestFinished, requestStarted } from './signals/request-signals';
+import { endServerSpan, recordException, startServerSpan } from './request/server-span';
+import type { Emit, EmitPatch } from './servers/emit-patch';
+import { RequestHandler, serverEmitPatch } from './servers/http-server-patch';
+import { http2ServerEmitPatch } from './servers/http2-server-patch';
+import { StreamRequest, StreamResponse, streamAborted } from './servers/http2-stream-views';
+import type { ReceiverKwargs, Signal } from './signals/signal';
 import type { RequestSignalsInstrumentationConfig } from './types';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version';
 

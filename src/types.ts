@@ -1,6 +1,6 @@
 import type { Attributes, Span } from '@opentelemetry/api';
 import type { InstrumentationConfig } from '@opentelemetry/instrumentation';
-import type { ServerRequest, ServerResponseOf } from './request-signals';
+import type { ServerRequest, ServerResponseOf } from './signals/request-signals';
 
 /** A request to leave untraced: a predicate, an exact path, a RegExp tested against the path, or a list of these. */
 export type IgnoreMatcher = string | RegExp | ((request: ServerRequest) => boolean);

@@ -5,8 +5,8 @@ import {
   nodeAddress,
   proxiedRequest,
   urlSchemeOf,
-} from '../src/forwarded-headers';
-import { splitAuthority } from '../src/request-target';
+} from '../src/parsing/forwarded-headers';
+import { splitAuthority } from '../src/parsing/request-target';
 
 /* The parsing behind client.address, server.* and url.scheme: plain values in, plain values out. */
 describe('parsing proxy headers and authorities', () => {

@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
 import type { IncomingMessage } from 'http';
 import { isIP } from 'net';
-import { requestAttributes } from '../src/attributes';
-import { resolveConfig } from '../src/config';
-import { buildEnviron } from '../src/environ';
+import { requestAttributes } from '../src/span/attributes';
+import { resolveConfig } from '../src/config/resolve-config';
+import { buildEnviron } from '../src/signals/environ';
 import { Fixture, FuzzRecord, ServerReport, envCount, rawRoundTrip, seededRandom, startFixture } from './utils/load';
 
 /*

@@ -4,8 +4,8 @@
  */
 import * as assert from 'node:assert/strict';
 import * as sinon from 'sinon';
-import { receiver } from '../src/receiver';
-import { Receiver, Signal } from '../src/signal';
+import { receiver } from '../src/signals/receiver';
+import { Receiver, Signal } from '../src/signals/signal';
 
 type Kwargs = { val?: unknown };
 type TestSignal = Signal<Kwargs, unknown>;

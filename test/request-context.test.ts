@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import { ROOT_CONTEXT, createContextKey, trace } from '@opentelemetry/api';
 import { RPCType, getRPCMetadata, isTracingSuppressed, suppressTracing } from '@opentelemetry/core';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
-import { requestContext } from '../src/request-context';
+import { requestContext } from '../src/request/context';
 
 describe('requestContext: the span and RPC metadata on top of the parent, without copying it', () => {
   const tracer = new BasicTracerProvider().getTracer('test');

@@ -5,14 +5,14 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as sinon from 'sinon';
-import * as requestSignals from '../src/request-signals';
-import { gotRequestException, requestFinished, requestStarted } from '../src/request-signals';
-import { receiver } from '../src/receiver';
-import { Signal } from '../src/signal';
+import * as requestSignals from '../src/signals/request-signals';
+import { gotRequestException, requestFinished, requestStarted } from '../src/signals/request-signals';
+import { receiver } from '../src/signals/receiver';
+import { Signal } from '../src/signals/signal';
 
 type RequestSignalsModule = typeof requestSignals;
-type ReceiverModule = typeof import('../src/receiver');
-type SignalModule = typeof import('../src/signal');
+type ReceiverModule = typeof import('../src/signals/receiver');
+type SignalModule = typeof import('../src/signals/signal');
 
 // This file runs from build/test; the modules under test are in build/src.
 const buildSrc = path.resolve(__dirname, '..', 'src');

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as http from 'http';
 import { requestFinished } from '../src';
-import { headerBlockValues, sentResponseHeaders } from '../src/header-capture';
+import { headerBlockValues, sentResponseHeaders } from '../src/span/header-capture';
 import type { RequestSignalsInstrumentationConfig } from '../src';
 import { abortAfterSending, request } from './utils/client';
 import { instrumentation, useConfigurableInstrumentation } from './utils/instrumentation';

@@ -8,7 +8,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as sinon from 'sinon';
-import { Receiver, Signal } from '../src/signal';
+import { Receiver, Signal } from '../src/signals/signal';
 import { DiagSpy, spyOnDiag } from './utils/diag-spy';
 
 type Kwargs = { val?: unknown };

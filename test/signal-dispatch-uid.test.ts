@@ -3,7 +3,7 @@
  * (Django's test_uid_registration and around it), and the values it refuses.
  */
 import * as assert from 'node:assert/strict';
-import { Receiver, Signal } from '../src/signal';
+import { Receiver, Signal } from '../src/signals/signal';
 
 type Kwargs = { val?: unknown };
 type TestReceiver = Receiver<Kwargs, unknown>;

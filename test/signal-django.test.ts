@@ -22,8 +22,8 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import * as sinon from 'sinon';
-import { receiver } from '../src/receiver';
-import { Receiver, Signal } from '../src/signal';
+import { receiver } from '../src/signals/receiver';
+import { Receiver, Signal } from '../src/signals/signal';
 import { DiagSpy, spyOnDiag } from './utils/diag-spy';
 
 type Kwargs = { val?: unknown; instance?: unknown };

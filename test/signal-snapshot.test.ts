@@ -4,7 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as sinon from 'sinon';
-import { Receiver, Signal } from '../src/signal';
+import { Receiver, Signal } from '../src/signals/signal';
 
 type Kwargs = { val?: unknown };
 type TestReceiver = Receiver<Kwargs, unknown>;

@@ -10,7 +10,7 @@
 import * as assert from 'node:assert/strict';
 import { diag, DiagLogLevel } from '@opentelemetry/api';
 import * as sinon from 'sinon';
-import { Receiver, Signal } from '../src/signal';
+import { Receiver, Signal } from '../src/signals/signal';
 import { DiagSpy, spyOnDiag } from './utils/diag-spy';
 
 type Kwargs = { val?: unknown };

@@ -1,8 +1,8 @@
 import type { IncomingMessage } from 'http';
 import { InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
-import type { FrameworkAdapter } from '../internal-types';
-import { RequestSlot } from '../request-records';
-import { setRoute } from '../request-reporting';
+import type { FrameworkAdapter } from '../request/record';
+import { RequestSlot } from '../request/records';
+import { setRoute } from './reporting';
 import { isRequest, observeRejection } from './express-errors';
 import { replaceMethod } from './method-patching';
 

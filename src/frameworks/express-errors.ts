@@ -6,8 +6,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'http';
 import { InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
-import { reportRequestException } from '../request-reporting';
-import { isNativePromise, observeRejection as observeNativeRejection, readProperty } from '../utils';
+import { reportRequestException } from './reporting';
+import { isNativePromise, observeRejection as observeNativeRejection, readProperty } from '../safety/foreign-values';
 
 type Done = (this: unknown, err?: unknown) => unknown;
 type Finalhandler = (this: unknown, req: IncomingMessage, res: ServerResponse, options?: object) => Done;

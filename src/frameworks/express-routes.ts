@@ -5,8 +5,8 @@
  * (router 2.3) or keeps only the matched text.
  */
 import type { IncomingMessage } from 'http';
-import { RequestSlot } from '../request-records';
-import { setRoute } from '../request-reporting';
+import { RequestSlot } from '../request/records';
+import { setRoute } from './reporting';
 import { isRequest } from './express-errors';
 
 type Next = (this: unknown, ...args: unknown[]) => unknown;

@@ -1,5 +1,5 @@
 import { InstrumentationNodeModuleDefinition, InstrumentationNodeModuleFile } from '@opentelemetry/instrumentation';
-import type { FrameworkAdapter } from '../internal-types';
+import type { FrameworkAdapter } from '../request/record';
 import { finalhandlerDefinition } from './express-errors';
 import { patchExpress4Layer, patchRouterLayer, unpatchExpress4Layer, unpatchRouterLayer } from './express-layers';
 import { replaceMethod, restoreMethod } from './method-patching';

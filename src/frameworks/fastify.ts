@@ -7,8 +7,8 @@
  */
 import * as diagnosticsChannel from 'diagnostics_channel';
 import type { IncomingMessage } from 'http';
-import type { FrameworkAdapter } from '../internal-types';
-import { reportRequestException, setRoute } from '../request-reporting';
+import type { FrameworkAdapter } from '../request/record';
+import { reportRequestException, setRoute } from './reporting';
 import { frameworkPatchesHeld } from './patch-holders';
 
 /** The little of Fastify's request, reply and instance we use, in both majors. */

@@ -8,8 +8,8 @@
  */
 import type { IncomingMessage } from 'http';
 import { InstrumentationNodeModuleDefinition, InstrumentationNodeModuleFile } from '@opentelemetry/instrumentation';
-import type { FrameworkAdapter } from '../internal-types';
-import { reportRequestException, setRoute } from '../request-reporting';
+import type { FrameworkAdapter } from '../request/record';
+import { reportRequestException, setRoute } from './reporting';
 import { isRequest } from './express-errors';
 import { replaceMethod, restoreMethod } from './method-patching';
 

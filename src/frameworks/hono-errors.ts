@@ -5,7 +5,7 @@
  * handler answers with a 5xx, before the answer is written.
  */
 import type { IncomingMessage } from 'http';
-import { reportRequestException } from '../request-reporting';
+import { reportRequestException } from './reporting';
 import { isRequest } from './express-errors';
 
 type ErrorHandler = (this: unknown, error: unknown, c: unknown) => unknown;

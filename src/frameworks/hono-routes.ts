@@ -9,7 +9,7 @@
  * at the handler that answered.
  */
 import type { IncomingMessage } from 'http';
-import { setRoute } from '../request-reporting';
+import { setRoute } from './reporting';
 import { incomingOf } from './hono-errors';
 
 /** [[handler, route], params] for each matched handler, in calling order. */

@@ -9,7 +9,7 @@
  * patches serve the ESM build (dist/) and the CommonJS one (dist/cjs/).
  */
 import { InstrumentationNodeModuleDefinition, InstrumentationNodeModuleFile } from '@opentelemetry/instrumentation';
-import type { FrameworkAdapter } from '../internal-types';
+import type { FrameworkAdapter } from '../request/record';
 import { HonoApp, watchErrorHandler, whileReadingRawErrorHandlers } from './hono-errors';
 import { ContextClass, reportingRoutes } from './hono-routes';
 import { replaceMethod, restoreMethod } from './method-patching';

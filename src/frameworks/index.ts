@@ -1,4 +1,4 @@
-import type { FrameworkAdapter } from '../internal-types';
+import type { FrameworkAdapter } from '../request/record';
 import { connectAdapter } from './connect';
 import { expressAdapter } from './express';
 import { fastifyAdapter } from './fastify';

@@ -8,8 +8,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'http';
 import { InstrumentationNodeModuleDefinition, InstrumentationNodeModuleFile } from '@opentelemetry/instrumentation';
-import type { FrameworkAdapter } from '../internal-types';
-import { reportRequestException, setRoute } from '../request-reporting';
+import type { FrameworkAdapter } from '../request/record';
+import { reportRequestException, setRoute } from './reporting';
 import { replaceMethod, restoreMethod } from './method-patching';
 
 /** The little of Koa's context we use, in both majors. */

@@ -8,7 +8,7 @@
  * what Nest answers.
  */
 import type { IncomingMessage, ServerResponse } from 'http';
-import { reportRequestException } from '../request-reporting';
+import { reportRequestException } from './reporting';
 import { incomingMessageOf, serverResponseOf } from './nestjs-request';
 
 type Catch = (this: unknown, exception: unknown, host: ArgumentsHost) => unknown;

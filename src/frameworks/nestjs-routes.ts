@@ -9,7 +9,7 @@
  * under it, so that the handler names the request's route as it runs: after
  * the platform's router named it, so Nest's template is the one that stays.
  */
-import { setRoute } from '../request-reporting';
+import { setRoute } from './reporting';
 import { incomingMessageOf } from './nestjs-request';
 
 type Handler = (this: unknown, ...args: unknown[]) => unknown;

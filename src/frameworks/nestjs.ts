@@ -1,5 +1,5 @@
 import { InstrumentationNodeModuleDefinition, InstrumentationNodeModuleFile } from '@opentelemetry/instrumentation';
-import type { FrameworkAdapter } from '../internal-types';
+import type { FrameworkAdapter } from '../request/record';
 import { rememberingOriginals, reportingServerErrors } from './nestjs-errors';
 import { namingNestRoutes, namingResolvedRoutes } from './nestjs-routes';
 import { replaceMethod, restoreMethod } from './method-patching';

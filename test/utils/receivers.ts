@@ -1,5 +1,5 @@
 import { Span, trace } from '@opentelemetry/api';
-import type { Signal } from '../../src/signal';
+import type { Signal } from '../../src/signals/signal';
 
 export interface Heard<K> {
   sender: unknown;

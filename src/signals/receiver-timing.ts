@@ -1,6 +1,6 @@
 import type { DiagLogger } from '@opentelemetry/api';
 import type { ReceiverTimer } from './signal';
-import { describe, receiverName } from './utils';
+import { describe, receiverName } from '../safety/foreign-values';
 
 /**
  * Warns once per receiver when one runs longer than the threshold: a

@@ -12,10 +12,10 @@ import type {
   RequestStartedKwargs,
   ServerRequest,
   ServerResponseOf,
-} from './request-signals';
-import type { ReceiverKwargs, Signal } from './signal';
-import type { RequestRecord } from './internal-types';
-import { buildEnviron } from './environ';
+} from '../signals/request-signals';
+import type { ReceiverKwargs, Signal } from '../signals/signal';
+import type { RequestRecord } from './record';
+import { buildEnviron } from '../signals/environ';
 
 export class StartedKwargs implements ReceiverKwargs<RequestStartedKwargs, RequestSender> {
   readonly request: ServerRequest;

@@ -1,4 +1,4 @@
-import type { RequestRecord } from './internal-types';
+import type { RequestRecord } from './record';
 
 /*
  * Every request's record lives in one symbol-keyed slot on the request.

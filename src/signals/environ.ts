@@ -3,7 +3,7 @@
  * Django's runserver build theirs, so that Django receivers port line for line.
  */
 import type { Environ, ServerRequest } from './request-signals';
-import { authorityOf, protocolVersion, splitHostHeader, splitTarget, targetScheme } from './request-target';
+import { authorityOf, protocolVersion, splitHostHeader, splitTarget, targetScheme } from '../parsing/request-target';
 
 type UrlScheme = Environ['wsgi.url_scheme'];
 

@@ -2,12 +2,12 @@
  * The configuration, validated and prepared once per setConfig(), so that
  * each request reads ready-made values. Bad input is a TypeError naming it.
  */
-import type { ServerRequest } from './request-signals';
-import { HeaderCapture, headerListFromEnv } from './header-capture';
-import { DEFAULT_REDACTED_QUERY_PARAMS, QueryRedactor, queryRedactor } from './redaction';
-import { splitTarget } from './request-target';
-import type { IgnoreMatcher, RequestSignalsInstrumentationConfig } from './types';
-import { describe } from './utils';
+import type { ServerRequest } from '../signals/request-signals';
+import { HeaderCapture, headerListFromEnv } from '../span/header-capture';
+import { DEFAULT_REDACTED_QUERY_PARAMS, QueryRedactor, queryRedactor } from '../span/redaction';
+import { splitTarget } from '../parsing/request-target';
+import type { IgnoreMatcher, RequestSignalsInstrumentationConfig } from '../types';
+import { describe } from '../safety/foreign-values';
 
 export const DEFAULT_MAX_ATTRIBUTE_VALUE_LENGTH = 4096;
 

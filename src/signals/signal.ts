@@ -9,12 +9,12 @@ import {
   assertOptionalDispatchUid,
   assertOptionsObject,
   assertReceiver,
-} from './signal-checks';
-import { DispatchUid, Registration, Registrations } from './signal-registrations';
-import { awaitResponses, ignoreRejection, reportReceiverError, settleRobustly } from './signal-responses';
-import { isPromiseLike } from './utils';
+} from './checks';
+import { DispatchUid, Registration, Registrations } from './registrations';
+import { awaitResponses, ignoreRejection, reportReceiverError, settleRobustly } from './responses';
+import { isPromiseLike } from '../safety/foreign-values';
 
-export type { DispatchUid } from './signal-registrations';
+export type { DispatchUid } from './registrations';
 
 /** What a receiver is called with: the sender's kwargs plus `signal`. */
 export type ReceiverKwargs<K extends object, S = unknown> = K & {

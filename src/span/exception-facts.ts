@@ -5,7 +5,7 @@
  */
 import type { Exception } from '@opentelemetry/api';
 import { ERROR_TYPE_VALUE_OTHER } from '@opentelemetry/semantic-conventions';
-import { constructorName, readProperty, safeString } from './utils';
+import { constructorName, readProperty, safeString } from '../safety/foreign-values';
 
 export interface ExceptionFacts {
   /** What Span.recordException gets: the string, or plain fields read off the value. */

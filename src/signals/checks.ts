@@ -2,7 +2,7 @@
  * Signal's input checks: bad input is a TypeError that names the problem,
  * thrown before anything changes.
  */
-import { describe } from './utils';
+import { describe } from '../safety/foreign-values';
 
 export function assertKwargs(where: string, kwargs: unknown): void {
   if (kwargs !== undefined && (typeof kwargs !== 'object' || kwargs === null)) {

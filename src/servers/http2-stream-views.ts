@@ -8,7 +8,7 @@
 import { constants } from 'http2';
 import type { IncomingHttpHeaders, ServerHttp2Stream } from 'http2';
 import type { Socket } from 'net';
-import type { Http2StreamRequest, Http2StreamResponse } from './request-signals';
+import type { Http2StreamRequest, Http2StreamResponse } from '../signals/request-signals';
 
 /** The request as the stream's pseudo-headers and headers describe it. */
 export class StreamRequest implements Http2StreamRequest {

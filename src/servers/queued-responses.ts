@@ -8,7 +8,7 @@
  * queued records in a set on it, whatever their number.
  */
 import type { Socket } from 'net';
-import type { RequestRecord } from './internal-types';
+import type { RequestRecord } from '../request/record';
 
 const QUEUED = Symbol('otel-request-signals.queued-responses');
 

@@ -10,8 +10,8 @@
  */
 import { Context, Span, context, trace } from '@opentelemetry/api';
 import { RPCMetadata, RPCType, getRPCMetadata, setRPCMetadata } from '@opentelemetry/core';
-import type { RequestRecord } from './internal-types';
-import { NON_RECORDING_SPAN } from './noop-tracer';
+import type { RequestRecord } from './record';
+import { NON_RECORDING_SPAN } from '../span/noop-tracer';
 
 /** The key the API stores a value under, seen by handing it a context that records its setValue. */
 function keyWrittenBy(write: (context: Context) => Context): symbol | undefined {

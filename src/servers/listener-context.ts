@@ -18,8 +18,8 @@ import type { EventEmitter } from 'events';
 import { IncomingMessage, ServerResponse } from 'http';
 import { Http2ServerRequest, Http2ServerResponse, ServerHttp2Stream } from 'http2';
 import { Emit, EmitChain, EmitPatch } from './emit-patch';
-import type { RequestRecord } from './internal-types';
-import { recordOf } from './request-records';
+import type { RequestRecord } from '../request/record';
+import { recordOf } from '../request/records';
 
 type EmitterInternals = { _events?: Record<string | symbol, unknown> };
 

@@ -10,8 +10,8 @@
 import { EventEmitter } from 'events';
 import type { Server } from 'http';
 import { Emit, EmitChain, EmitPatch } from './emit-patch';
-import { claimRequest } from './request-records';
-import { REQUEST_EVENTS, RequestHandler, emitRequest } from './server-patch';
+import { claimRequest } from '../request/records';
+import { REQUEST_EVENTS, RequestHandler, emitRequest } from './http-server-patch';
 
 /**
  * Handles one stream of the core API inside its context. `args`: the

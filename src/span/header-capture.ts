@@ -4,7 +4,7 @@
  */
 import type { Attributes } from '@opentelemetry/api';
 import type { ServerHttp2Stream } from 'http2';
-import type { ServerResponseOf } from './request-signals';
+import type { ServerResponseOf } from '../signals/request-signals';
 import { ATTR_HTTP_REQUEST_HEADER, ATTR_HTTP_RESPONSE_HEADER } from '@opentelemetry/semantic-conventions';
 import { REDACTED, capLength } from './redaction';
 

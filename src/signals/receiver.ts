@@ -1,4 +1,4 @@
-import { describe } from './utils';
+import { describe } from '../safety/foreign-values';
 import type { ConnectOptions, ReceiverKwargs, Signal } from './signal';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

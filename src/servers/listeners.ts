@@ -4,7 +4,7 @@
  * gotRequestException and then goes on exactly where Node would send it.
  */
 import { EventEmitter } from 'events';
-import { isNativePromise, observeRejection } from './utils';
+import { isNativePromise, observeRejection } from '../safety/foreign-values';
 
 /** A request event's arguments: (request, response), or an HTTP/2 core stream's (stream, headers, flags, rawHeaders). */
 type EventArgs = readonly unknown[];

@@ -2,14 +2,10 @@
  * The public seam for frameworks: what a framework knows about a request
  * (its route, the error it caught) reaches the request's span and signals.
  */
-import type { Context } from '@opentelemetry/api';
-import { RPCType, getRPCMetadata } from '@opentelemetry/core';
-import { ATTR_HTTP_ROUTE } from '@opentelemetry/semantic-conventions';
-import { normalizeMethod, spanNameFor } from './attributes';
-import type { RequestRecord } from './internal-types';
-import type { ServerRequest } from './request-signals';
-import { recordOf } from './request-records';
-import { describe, readProperty } from './utils';
+import type { ServerRequest } from '../signals/request-signals';
+import { recordOf } from '../request/records';
+import { applyRoute } from '../request/route';
+import { describe, readProperty } from '../safety/foreign-values';
 
 /**
  * Reports an error a framework caught for `request`: fires gotRequestException
@@ -41,21 +37,6 @@ export function setRoute(request: ServerRequest, template: string): boolean {
   if (record === undefined || record.finished) return false;
   applyRoute(record, template);
   return true;
-}
-
-/** @internal Sets the route on the record's span, also while the span is being ended. */
-export function applyRoute(record: RequestRecord, template: string): void {
-  const { request } = record;
-  record.route = template;
-  record.span.setAttribute(ATTR_HTTP_ROUTE, template);
-  if (record.ownsSpan) record.span.updateName(`${spanNameFor(normalizeMethod(request.method))} ${template}`);
-  else shareRouteWithSpanOwner(record.context, template);
-}
-
-/** instrumentation-http names its span from the RPC metadata's route when the request ends. */
-function shareRouteWithSpanOwner(requestContext: Context, template: string): void {
-  const metadata = getRPCMetadata(requestContext);
-  if (metadata?.type === RPCType.HTTP) metadata.route = template;
 }
 
 function assertRequest(where: string, request: unknown): void {

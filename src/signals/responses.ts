@@ -3,7 +3,7 @@
  * together, settle promises robustly, and report failures through diag.
  */
 import { diag } from '@opentelemetry/api';
-import { isPromiseLike, receiverName, safeString } from './utils';
+import { isPromiseLike, receiverName, safeString } from '../safety/foreign-values';
 
 // eslint-disable-next-line @typescript-eslint/ban-types
 type AnyFunction = Function;

@@ -5,18 +5,18 @@
 import { Attributes, Context, Span, SpanKind, SpanStatusCode, Tracer } from '@opentelemetry/api';
 import { getRPCMetadata } from '@opentelemetry/core';
 import { ATTR_ERROR_TYPE, ATTR_HTTP_ROUTE } from '@opentelemetry/semantic-conventions';
-import type { ServerRequest } from './request-signals';
+import type { ServerRequest } from '../signals/request-signals';
 import {
   UrlScheme,
   normalizeMethod,
   requestAttributes,
   responseAttributes,
   spanNameFor,
-} from './attributes';
-import { FenceReporter, callFenced } from './fence';
-import type { InstrumentationSettings, RequestRecord } from './internal-types';
-import { applyRoute } from './request-reporting';
-import { errorTypeOf, exceptionFacts } from './exception-facts';
+} from '../span/attributes';
+import { FenceReporter, callFenced } from '../safety/fence';
+import type { InstrumentationSettings, RequestRecord } from './record';
+import { applyRoute } from './route';
+import { errorTypeOf, exceptionFacts } from '../span/exception-facts';
 
 const ABORTED_ERROR_TYPE = 'aborted';
 const ABORTED_DESCRIPTION = 'the client closed the connection before the response finished';

@@ -2,7 +2,7 @@ import type { InstrumentationNodeModuleDefinition } from '@opentelemetry/instrum
 import type { Context, Span } from '@opentelemetry/api';
 import type { IncomingMessage, ServerResponse } from 'http';
 import type { Http2ServerRequest, Http2ServerResponse, ServerHttp2Stream } from 'http2';
-import type { RequestSender, ServerRequest, ServerResponseOf } from './request-signals';
+import type { RequestSender, ServerRequest, ServerResponseOf } from '../signals/request-signals';
 
 export type { ServerRequest };
 export type ServerResponseLike = ServerResponseOf;
@@ -10,10 +10,10 @@ export type ServerResponseLike = ServerResponseOf;
 /** A request as a server emits it with 'request': HTTP/1, or HTTP/2's compatibility API. */
 export type EmittedRequest = IncomingMessage | Http2ServerRequest;
 export type EmittedResponse = ServerResponse | Http2ServerResponse;
-import type { UrlScheme } from './attributes';
-import type { ResolvedConfig } from './config';
-import type { RequestMetricAttributes } from './metrics';
-import type { RequestSignalsInstrumentationConfig } from './types';
+import type { UrlScheme } from '../span/attributes';
+import type { ResolvedConfig } from '../config/resolve-config';
+import type { RequestMetricAttributes } from '../span/metrics';
+import type { RequestSignalsInstrumentationConfig } from '../types';
 
 /**
  * One request's state, from the first event to requestFinished. Kept in one

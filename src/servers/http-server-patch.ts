@@ -3,11 +3,11 @@
  * wrapper of any copy of this package to see a request claims and handles it.
  */
 import { EventEmitter } from 'events';
-import type { EmittedRequest, EmittedResponse } from './internal-types';
-import type { RequestSender } from './request-signals';
+import type { EmittedRequest, EmittedResponse } from '../request/record';
+import type { RequestSender } from '../signals/request-signals';
 import { Emit, EmitChain, EmitPatch } from './emit-patch';
-import { listenerSlot, setListenerSlot } from './request-listeners';
-import { claimRequest, recordOf } from './request-records';
+import { listenerSlot, setListenerSlot } from './listeners';
+import { claimRequest, recordOf } from '../request/records';
 
 /** Node emits one of these, with (request, response), for each request. */
 export const REQUEST_EVENTS = new Set(['request', 'checkContinue', 'checkExpectation']);

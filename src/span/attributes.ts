@@ -2,7 +2,7 @@
  * The SERVER span's attributes, per the stable HTTP semantic conventions.
  */
 import type { Attributes } from '@opentelemetry/api';
-import type { ServerRequest, ServerResponseOf } from './request-signals';
+import type { ServerRequest, ServerResponseOf } from '../signals/request-signals';
 import {
   ATTR_CLIENT_ADDRESS,
   ATTR_ERROR_TYPE,
@@ -20,10 +20,9 @@ import {
   ATTR_USER_AGENT_ORIGINAL,
   ERROR_TYPE_VALUE_OTHER,
 } from '@opentelemetry/semantic-conventions';
-import type { ResolvedConfig } from './config';
-import { proxiedRequest } from './forwarded-headers';
-import { sentResponseHeaders } from './header-capture';
-import { capLength } from './redaction';
+import { proxiedRequest } from '../parsing/forwarded-headers';
+import { HeaderCapture, sentResponseHeaders } from './header-capture';
+import { QueryRedactor, capLength } from './redaction';
 import {
   Authority,
   DEFAULT_PORTS,
@@ -33,11 +32,21 @@ import {
   splitAuthority,
   splitTarget,
   targetScheme,
-} from './request-target';
+} from '../parsing/request-target';
 
 export { protocolVersion };
 
 export type { UrlScheme };
+
+
+/** What the attributes read of the configuration (a ResolvedConfig has it all). */
+export interface AttributeSettings {
+  readonly maxAttributeValueLength: number;
+  readonly trustProxyHeaders: boolean;
+  readonly redactQuery: QueryRedactor;
+  readonly requestHeaders: HeaderCapture;
+  readonly responseHeaders: HeaderCapture;
+}
 
 const KNOWN_METHODS = new Set([
   'CONNECT',
@@ -67,7 +76,7 @@ export function requestAttributes(
   request: ServerRequest,
   scheme: UrlScheme,
   method: string,
-  config: ResolvedConfig
+  config: AttributeSettings
 ): Attributes {
   const max = config.maxAttributeValueLength;
   const socket = request.socket;
@@ -99,7 +108,7 @@ export function requestAttributes(
  * `url.scheme` alone (for the metrics): the proxy's `proto` when trusted and
  * usable, else the connection's. Same answer as requestAttributes gives.
  */
-export function requestScheme(request: ServerRequest, scheme: UrlScheme, config: ResolvedConfig): UrlScheme {
+export function requestScheme(request: ServerRequest, scheme: UrlScheme, config: AttributeSettings): UrlScheme {
   return (config.trustProxyHeaders ? proxiedRequest(request.headers)?.scheme : undefined) ?? targetScheme(request.headers, scheme);
 }
 
@@ -119,7 +128,7 @@ export function serverAuthority(
 }
 
 /** The attributes known once the response is done; `aborted` responses keep a status only if one was sent. */
-export function responseAttributes(response: ServerResponseOf, aborted: boolean, config: ResolvedConfig): Attributes {
+export function responseAttributes(response: ServerResponseOf, aborted: boolean, config: AttributeSettings): Attributes {
   const attributes: Attributes = {};
   if (!config.responseHeaders.isEmpty) {
     config.responseHeaders.capture(sentResponseHeaders(response), config.maxAttributeValueLength, attributes);

@@ -5,11 +5,11 @@
  * for request_signals.receiver.duration.
  */
 import { Attributes, context } from '@opentelemetry/api';
-import type { RequestRecord } from './internal-types';
-import { ServerMetrics } from './metrics';
-import { needsToEnter } from './request-context';
-import { RequestSender, gotRequestException, requestFinished, requestStarted } from './request-signals';
-import type { ReceiverKwargs, ReceiverTimer, Signal } from './signal';
+import type { RequestRecord } from './record';
+import { ServerMetrics } from '../span/metrics';
+import { needsToEnter } from './context';
+import { RequestSender, gotRequestException, requestFinished, requestStarted } from '../signals/request-signals';
+import type { ReceiverKwargs, ReceiverTimer, Signal } from '../signals/signal';
 
 const SIGNAL_ATTRIBUTES = new Map<object, Attributes>([
   [requestStarted, ServerMetrics.signalAttributes('requestStarted')],

@@ -4,8 +4,8 @@
  * only for a span we own.
  */
 import { Span, context } from '@opentelemetry/api';
-import { FenceReporter, callFenced } from './fence';
-import type { RequestRecord } from './internal-types';
+import { FenceReporter, callFenced } from '../safety/fence';
+import type { RequestRecord } from './record';
 
 /** Once the span has started, before requestStarted. */
 export function callRequestHook(record: RequestRecord, report: FenceReporter): void {
