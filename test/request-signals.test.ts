@@ -41,9 +41,9 @@ function loadSecondCopy(): SecondCopy {
   }
   try {
     return {
-      requestSignals: require(path.join(buildSrc, 'request-signals.js')) as RequestSignalsModule,
-      receiver: require(path.join(buildSrc, 'receiver.js')) as ReceiverModule,
-      signal: require(path.join(buildSrc, 'signal.js')) as SignalModule,
+      requestSignals: require(path.join(buildSrc, 'signals', 'request-signals.js')) as RequestSignalsModule,
+      receiver: require(path.join(buildSrc, 'signals', 'receiver.js')) as ReceiverModule,
+      signal: require(path.join(buildSrc, 'signals', 'signal.js')) as SignalModule,
     };
   } finally {
     for (const file of Object.keys(require.cache)) {
@@ -95,7 +95,7 @@ describe('request signals', () => {
     });
 
     it('leaves the first copy in the module cache', () => {
-      assert.equal(require(path.join(buildSrc, 'signal.js')).Signal, Signal);
+      assert.equal(require(path.join(buildSrc, 'signals', 'signal.js')).Signal, Signal);
     });
 
     for (const name of SIGNAL_NAMES) {

@@ -3,7 +3,8 @@ import { InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentat
 import type { FrameworkAdapter } from '../request/record';
 import { RequestSlot } from '../request/records';
 import { setRoute } from './reporting';
-import { isRequest, observeRejection } from './express-errors';
+import { isRequest } from '../safety/foreign-values';
+import { observeRejection } from './express-errors';
 import { replaceMethod } from './method-patching';
 
 /**
@@ -12,7 +13,6 @@ import { replaceMethod } from './method-patching';
  * http.route from mount paths, and the rejections Connect ignores.
  */
 export const connectAdapter: FrameworkAdapter = {
-  name: 'connect',
   moduleDefinitions: () => [new InstrumentationNodeModuleDefinition('connect', ['>=3 <4'], wrapCreateServer)],
 };
 

@@ -7,7 +7,7 @@
 import type { IncomingMessage } from 'http';
 import { RequestSlot } from '../request/records';
 import { setRoute } from './reporting';
-import { isRequest } from './express-errors';
+import { isRequest } from '../safety/foreign-values';
 
 type Next = (this: unknown, ...args: unknown[]) => unknown;
 type Use = (this: unknown, ...args: unknown[]) => unknown;
@@ -72,7 +72,7 @@ function nameRoute(request: IncomingMessage, routePath: unknown): void {
 }
 
 /** '/api' + '/users/:id' → '/api/users/:id'; a trailing '/' route adds nothing to its mount. */
-export function joinTemplates(parts: readonly string[]): string {
+function joinTemplates(parts: readonly string[]): string {
   return parts.reduce((joined, part) => {
     if (joined === '') return part;
     if (part === '/') return joined;

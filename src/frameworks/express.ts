@@ -11,7 +11,6 @@ import { rememberMountPaths } from './express-routes';
  * the `router` package; Express 4 has its router inside.
  */
 export const expressAdapter: FrameworkAdapter = {
-  name: 'express',
   moduleDefinitions: () => [finalhandlerDefinition(), express4Definition(), routerDefinition()],
 };
 

@@ -50,7 +50,6 @@ const pendingErrors = new WeakMap<IncomingMessage, unknown>();
 let subscribed = false;
 
 export const fastifyAdapter: FrameworkAdapter = {
-  name: 'fastify',
   moduleDefinitions: () => [],
   enable() {
     if (subscribed) return;

@@ -10,7 +10,7 @@ import type { IncomingMessage } from 'http';
 import { InstrumentationNodeModuleDefinition, InstrumentationNodeModuleFile } from '@opentelemetry/instrumentation';
 import type { FrameworkAdapter } from '../request/record';
 import { reportRequestException, setRoute } from './reporting';
-import { isRequest } from './express-errors';
+import { isRequest } from '../safety/foreign-values';
 import { replaceMethod, restoreMethod } from './method-patching';
 
 /** The little of Hapi's request we use. */
@@ -46,7 +46,6 @@ const BOOM_VERSIONS = ['>=10 <11'];
 const originals = new WeakMap<object, unknown>();
 
 export const hapiAdapter: FrameworkAdapter = {
-  name: 'hapi',
   moduleDefinitions: () => [
     new InstrumentationNodeModuleDefinition('@hapi/hapi', HAPI_VERSIONS, undefined, undefined, [
       new InstrumentationNodeModuleFile(

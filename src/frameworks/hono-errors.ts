@@ -6,7 +6,7 @@
  */
 import type { IncomingMessage } from 'http';
 import { reportRequestException } from './reporting';
-import { isRequest } from './express-errors';
+import { isRequest } from '../safety/foreign-values';
 
 type ErrorHandler = (this: unknown, error: unknown, c: unknown) => unknown;
 

@@ -30,7 +30,6 @@ interface ContextModule {
 const SUPPORTED_VERSIONS = ['>=4.0.0 <5'];
 
 export const honoAdapter: FrameworkAdapter = {
-  name: 'hono',
   moduleDefinitions: () => [
     new InstrumentationNodeModuleDefinition(
       'hono',

@@ -37,7 +37,6 @@ interface KoaBaseContext {
 const SUPPORTED_VERSIONS = ['>=2.0.0 <4'];
 
 export const koaAdapter: FrameworkAdapter = {
-  name: 'koa',
   moduleDefinitions: () => [
     new InstrumentationNodeModuleDefinition(
       'koa',

@@ -10,7 +10,6 @@ import { replaceMethod, restoreMethod } from './method-patching';
  * Nest's route templates (nestjs-routes.ts), from methods of @nestjs/core.
  */
 export const nestjsAdapter: FrameworkAdapter = {
-  name: 'nestjs',
   moduleDefinitions: () => [
     new InstrumentationNodeModuleDefinition('@nestjs/core', SUPPORTED_VERSIONS, undefined, undefined, [
       classIn('exceptions/base-exception-filter.js', 'BaseExceptionFilter', { catch: reportingServerErrors }),

@@ -5,7 +5,7 @@
 import type { ServerRequest } from '../signals/request-signals';
 import { recordOf } from '../request/records';
 import { applyRoute } from '../request/route';
-import { describe, readProperty } from '../safety/foreign-values';
+import { describe, isRequest } from '../safety/foreign-values';
 
 /**
  * Reports an error a framework caught for `request`: fires gotRequestException
@@ -18,7 +18,7 @@ export function reportRequestException(request: ServerRequest, exception: unknow
   assertRequest('reportRequestException()', request);
   const record = recordOf(request);
   if (record === undefined) return false;
-  record.handler.onException(record, exception, true);
+  record.events.exception(record, exception, true);
   return true;
 }
 
@@ -40,7 +40,7 @@ export function setRoute(request: ServerRequest, template: string): boolean {
 }
 
 function assertRequest(where: string, request: unknown): void {
-  if (typeof request !== 'object' || request === null || typeof readProperty(request, 'headers') !== 'object') {
+  if (!isRequest(request)) {
     throw new TypeError(`${where} expects the request (an http.IncomingMessage or Http2ServerRequest), got ${describe(request)}`);
   }
 }

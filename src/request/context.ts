@@ -77,5 +77,5 @@ export function foreignServerSpan(active: Context): Span | undefined {
 
 /** Whether running in the request's context means entering it: not when nothing is traced, or when it is active. */
 export function needsToEnter(record: RequestRecord): boolean {
-  return record.entersContext && context.active() !== record.context;
+  return record.mode !== 'signals-only' && context.active() !== record.context;
 }

@@ -35,7 +35,7 @@ function dispatchHere<K extends object>(
   metrics: ServerMetrics,
   timer: ReceiverTimer | undefined
 ): void {
-  if (!metrics.recording || record.ignored) return signal._notifyRobust(record.server, kwargs, timer);
+  if (!metrics.recording || record.mode === 'ignored') return signal._notifyRobust(record.server, kwargs, timer);
   const startedAt = performance.now();
   signal._notifyRobust(record.server, kwargs, timer);
   metrics.receiversRan(SIGNAL_ATTRIBUTES.get(signal) ?? {}, performance.now() - startedAt);

@@ -24,6 +24,6 @@ function callHook<T>(
   target: T,
   report: FenceReporter
 ): void {
-  if (hook === undefined || !record.ownsSpan || record.ignored) return;
+  if (hook === undefined || record.mode === 'adopted-span' || record.mode === 'ignored') return;
   context.with(record.context, () => callFenced(name, () => hook(record.span, target), report, undefined));
 }

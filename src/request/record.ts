@@ -10,14 +10,14 @@ export type ServerResponseLike = ServerResponseOf;
 /** A request as a server emits it with 'request': HTTP/1, or HTTP/2's compatibility API. */
 export type EmittedRequest = IncomingMessage | Http2ServerRequest;
 export type EmittedResponse = ServerResponse | Http2ServerResponse;
-import type { UrlScheme } from '../span/attributes';
+import type { UrlScheme } from '../parsing/request-target';
 import type { ResolvedConfig } from '../config/resolve-config';
 import type { RequestMetricAttributes } from '../span/metrics';
 import type { RequestSignalsInstrumentationConfig } from '../types';
 
 /**
  * One request's state, from the first event to requestFinished. Kept in one
- * symbol-keyed slot on the request (request-records.ts says why not a WeakMap).
+ * symbol-keyed slot on the request (records.ts says why not a WeakMap).
  */
 export interface RequestRecord {
   readonly server: RequestSender;
@@ -29,24 +29,15 @@ export interface RequestRecord {
   readonly span: Span;
   /** The context receivers and listeners run in: the span is its active span. */
   readonly context: Context;
-  /**
-   * False when nothing is traced (no TracerProvider): then receivers and
-   * listeners run in whatever context is active, as they would without us.
-   * When true and we own the span, the request's and response's listeners run
-   * in `context` too (emitter-context.ts); an owner of the span binds them itself.
-   */
-  readonly entersContext: boolean;
-  /** False when another instrumentation (instrumentation-http) started the span and will end it. */
-  readonly ownsSpan: boolean;
-  /** Matched ignoreIncomingRequest: a non-recording span, tracing suppressed, no metrics. */
-  readonly ignored: boolean;
+  /** How the request is treated, decided when it arrived. */
+  readonly mode: RequestMode;
   /** The configuration in force when the request arrived. */
   readonly config: InstrumentationSettings;
   /** What the metrics need from the start, when this request counts in the metrics. */
   readonly metricAttributes: RequestMetricAttributes | undefined;
   readonly startTime: number;
-  /** The instrumentation that opened the record; errors reported later, and the response's end, go through it. */
-  readonly handler: RecordHandler;
+  /** The lifecycle that opened the record: errors reported later, and the response's end, go through it. */
+  readonly events: RequestEvents;
   /** The framework's route template, once a framework reported it. */
   route: string | undefined;
   /** Errors already reported, so each fires gotRequestException once. */
@@ -54,11 +45,20 @@ export interface RequestRecord {
   finished: boolean;
 }
 
-export interface RecordHandler {
+/**
+ * How a request is treated, decided once when it arrives:
+ * - `own-span`: we started its SERVER span; receivers, listeners and hooks run in its context;
+ * - `adopted-span`: another instrumentation (instrumentation-http) started the span, and ends it;
+ * - `signals-only`: no TracerProvider: a shared non-recording span, and no context is entered;
+ * - `ignored`: it matched ignoreIncomingRequest: a non-recording span, tracing suppressed under it, no metrics.
+ */
+export type RequestMode = 'own-span' | 'adopted-span' | 'signals-only' | 'ignored';
+
+export interface RequestEvents {
   /** `ownerCannotSee`: record it even on a span another instrumentation owns. */
-  onException(record: RequestRecord, exception: unknown, ownerCannotSee: boolean): void;
+  exception(record: RequestRecord, exception: unknown, ownerCannotSee: boolean): void;
   /** The response closed: after it finished, or when the connection went first. */
-  onResponseClose(record: RequestRecord): void;
+  closed(record: RequestRecord): void;
 }
 
 /**
@@ -67,7 +67,6 @@ export interface RecordHandler {
  * Adapters only report errors and routes through request-reporting.ts.
  */
 export interface FrameworkAdapter {
-  readonly name: string;
   moduleDefinitions(): InstrumentationNodeModuleDefinition[];
   enable?(): void;
   disable?(): void;

@@ -12,7 +12,7 @@ import type { RequestRecord } from './record';
 const RECORD = Symbol.for('otel-request-signals.request-record.v1');
 
 /** The value of a request claimed before (or without) its record. */
-export const CLAIMED = 0;
+const CLAIMED = 0;
 
 type Slot = { [RECORD]?: RequestRecord | typeof CLAIMED };
 

@@ -7,12 +7,12 @@ import { getRPCMetadata } from '@opentelemetry/core';
 import { ATTR_ERROR_TYPE, ATTR_HTTP_ROUTE } from '@opentelemetry/semantic-conventions';
 import type { ServerRequest } from '../signals/request-signals';
 import {
-  UrlScheme,
   normalizeMethod,
   requestAttributes,
   responseAttributes,
   spanNameFor,
 } from '../span/attributes';
+import type { UrlScheme } from '../parsing/request-target';
 import { FenceReporter, callFenced } from '../safety/fence';
 import type { InstrumentationSettings, RequestRecord } from './record';
 import { applyRoute } from './route';

@@ -4,6 +4,7 @@
  * getters, toString or Symbol.toStringTag that throw; nothing here throws,
  * whatever the value.
  */
+import type { IncomingMessage } from 'http';
 import { types } from 'util';
 
 /** A short description of a value for TypeError messages. */
@@ -22,6 +23,14 @@ export function describe(value: unknown): string {
     default:
       return `the ${typeof value} ${safeString(value)}`;
   }
+}
+
+/**
+ * Whether `value` looks like a server request (it has `headers`): frameworks
+ * get called with stand-ins in apps' own tests, which must not start throwing.
+ */
+export function isRequest(value: unknown): value is IncomingMessage {
+  return typeof value === 'object' && value !== null && typeof readProperty(value, 'headers') === 'object';
 }
 
 /** `value[key]`, or undefined when reading it throws. */

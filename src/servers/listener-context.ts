@@ -23,9 +23,9 @@ import { recordOf } from '../request/records';
 
 type EmitterInternals = { _events?: Record<string | symbol, unknown> };
 
-/** Whether our wrappers put this request's listeners in its context: when we own a span that is traced. */
+/** Whether our wrappers put this request's listeners in its context: a span of ours that is traced, or an ignored request (its context suppresses tracing). */
 export function bindsListeners(record: RequestRecord): boolean {
-  return record.entersContext && record.ownsSpan;
+  return record.mode === 'own-span' || record.mode === 'ignored';
 }
 
 /**

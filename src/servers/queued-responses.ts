@@ -34,5 +34,5 @@ export function forgetQueued(record: RequestRecord): void {
 function onConnectionClose(this: Connection): void {
   const queued = this[QUEUED];
   this[QUEUED] = undefined;
-  for (const record of queued ?? []) record.handler.onResponseClose(record);
+  for (const record of queued ?? []) record.events.closed(record);
 }

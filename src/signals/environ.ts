@@ -3,9 +3,8 @@
  * Django's runserver build theirs, so that Django receivers port line for line.
  */
 import type { Environ, ServerRequest } from './request-signals';
-import { authorityOf, protocolVersion, splitHostHeader, splitTarget, targetScheme } from '../parsing/request-target';
+import { UrlScheme, authorityOf, protocolVersion, splitHostHeader, splitTarget, targetScheme } from '../parsing/request-target';
 
-type UrlScheme = Environ['wsgi.url_scheme'];
 
 /** Builds the environ; never throws, whatever the request carries. */
 export function buildEnviron(request: ServerRequest, connectionScheme: UrlScheme): Environ {

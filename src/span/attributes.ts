@@ -18,7 +18,7 @@ import {
   ATTR_URL_QUERY,
   ATTR_URL_SCHEME,
   ATTR_USER_AGENT_ORIGINAL,
-  ERROR_TYPE_VALUE_OTHER,
+  HTTP_REQUEST_METHOD_VALUE_OTHER,
 } from '@opentelemetry/semantic-conventions';
 import { proxiedRequest } from '../parsing/forwarded-headers';
 import { HeaderCapture, sentResponseHeaders } from './header-capture';
@@ -34,9 +34,7 @@ import {
   targetScheme,
 } from '../parsing/request-target';
 
-export { protocolVersion };
 
-export type { UrlScheme };
 
 
 /** What the attributes read of the configuration (a ResolvedConfig has it all). */
@@ -63,12 +61,12 @@ const KNOWN_METHODS = new Set([
 
 /** `GET` stays `GET`; `PROPFIND` becomes `_OTHER`. */
 export function normalizeMethod(method: string | undefined): string {
-  return method !== undefined && KNOWN_METHODS.has(method) ? method : ERROR_TYPE_VALUE_OTHER;
+  return method !== undefined && KNOWN_METHODS.has(method) ? method : HTTP_REQUEST_METHOD_VALUE_OTHER;
 }
 
 /** The span's name before a route is known: `{method}`, or `HTTP` for unknown methods. */
 export function spanNameFor(normalizedMethod: string): string {
-  return normalizedMethod === ERROR_TYPE_VALUE_OTHER ? 'HTTP' : normalizedMethod;
+  return normalizedMethod === HTTP_REQUEST_METHOD_VALUE_OTHER ? 'HTTP' : normalizedMethod;
 }
 
 /** The attributes known when the request arrives; the span starts with them so samplers see them. */
@@ -99,7 +97,7 @@ export function requestAttributes(
     [ATTR_USER_AGENT_ORIGINAL]: capLength(headers['user-agent'], max),
   };
   if (query !== undefined) attributes[ATTR_URL_QUERY] = capLength(config.redactQuery(query), max);
-  if (method === ERROR_TYPE_VALUE_OTHER) attributes[ATTR_HTTP_REQUEST_METHOD_ORIGINAL] = capLength(request.method, max);
+  if (method === HTTP_REQUEST_METHOD_VALUE_OTHER) attributes[ATTR_HTTP_REQUEST_METHOD_ORIGINAL] = capLength(request.method, max);
   if (!config.requestHeaders.isEmpty) config.requestHeaders.capture(name => headers[name], max, attributes);
   return attributes;
 }

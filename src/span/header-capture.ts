@@ -8,7 +8,7 @@ import type { ServerResponseOf } from '../signals/request-signals';
 import { ATTR_HTTP_REQUEST_HEADER, ATTR_HTTP_RESPONSE_HEADER } from '@opentelemetry/semantic-conventions';
 import { REDACTED, capLength } from './redaction';
 
-export const SENSITIVE_HEADERS: readonly string[] = ['authorization', 'cookie', 'set-cookie', 'proxy-authorization'];
+const SENSITIVE_HEADERS: readonly string[] = ['authorization', 'cookie', 'set-cookie', 'proxy-authorization'];
 
 interface CapturedHeader {
   name: string;

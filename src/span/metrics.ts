@@ -17,9 +17,9 @@ import {
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
 const RECEIVER_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
 
-export const METRIC_HTTP_SERVER_ACTIVE_REQUESTS = 'http.server.active_requests';
-export const METRIC_RECEIVER_DURATION = 'request_signals.receiver.duration';
-export const ATTR_SIGNAL_NAME = 'request_signals.signal';
+const METRIC_HTTP_SERVER_ACTIVE_REQUESTS = 'http.server.active_requests';
+const METRIC_RECEIVER_DURATION = 'request_signals.receiver.duration';
+const ATTR_SIGNAL_NAME = 'request_signals.signal';
 
 export interface RequestMetricAttributes {
   /** http.server.active_requests' attributes: the same at the start and the end. */
