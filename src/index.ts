@@ -23,5 +23,13 @@ export type {
   ServerResponseOf,
 } from './signals/request-signals';
 export { RequestSignalsInstrumentation } from './instrumentation';
-export type { RequestSignalsInstrumentationConfig } from './types';
+export type {
+  IgnoreMatcher,
+  RequestHook,
+  RequestSignalsInstrumentationConfig,
+  ResponseHook,
+  SpanNameHook,
+  SpanNameInfo,
+  StartIncomingSpanHook,
+} from './types';
 export { reportRequestException, setRoute } from './frameworks/reporting';

@@ -17,6 +17,7 @@ import { resolveConfig } from './config/resolve-config';
 import { FRAMEWORK_ADAPTERS } from './frameworks';
 import { holdFrameworkPatches, releaseFrameworkPatches } from './frameworks/patch-holders';
 import type { UrlScheme } from './parsing/request-target';
+import { HTTP2_SECURE_SERVER_PROTOTYPE, HTTP2_SERVER_PROTOTYPE } from './internals/node-and-opentelemetry';
 import { needsToEnter } from './request/context';
 import { RequestLifecycle } from './request/lifecycle';
 import { ArrivingRequest, openRecord } from './request/open-record';
@@ -39,9 +40,6 @@ import { PACKAGE_NAME, PACKAGE_VERSION } from './version';
 type Request = EmittedRequest;
 type Response = EmittedResponse;
 
-/* Node's HTTP/2 server classes are not exported; a server object that never listens shows them. */
-const HTTP2_SERVER_PROTOTYPE = Object.getPrototypeOf(http2.createServer()) as object;
-const HTTP2_SECURE_SERVER_PROTOTYPE = Object.getPrototypeOf(http2.createSecureServer()) as object;
 
 export class RequestSignalsInstrumentation extends InstrumentationBase<RequestSignalsInstrumentationConfig> {
   // Declared, not initialised: the base constructor calls setConfig(), enable()

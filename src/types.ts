@@ -14,6 +14,18 @@ export interface SpanNameInfo {
   route: string | undefined;
 }
 
+/** Extra attributes for the span, computed before it starts (so samplers see them). */
+export type StartIncomingSpanHook = (request: ServerRequest) => Attributes;
+
+/** Called once the span has started, with the span active, before requestStarted. */
+export type RequestHook = (span: Span, request: ServerRequest) => void;
+
+/** Called when the response is done (finished or aborted), before requestFinished and before the span ends. */
+export type ResponseHook = (span: Span, response: ServerResponseOf) => void;
+
+/** Names the span when the request is done; return undefined to keep the default. */
+export type SpanNameHook = (info: SpanNameInfo) => string | undefined;
+
 /** Options of `RequestSignalsInstrumentation`. */
 export interface RequestSignalsInstrumentationConfig extends InstrumentationConfig {
   /** Requests to leave untraced (health checks, metrics endpoints): no span, no metric, tracing suppressed under them. */
@@ -21,13 +33,13 @@ export interface RequestSignalsInstrumentationConfig extends InstrumentationConf
   /** Whether the signals still fire for ignored requests (default true: Django fires them for every request). */
   signalsForIgnored?: boolean;
   /** Extra attributes for the span, computed before it starts (so samplers see them). */
-  startIncomingSpanHook?: (request: ServerRequest) => Attributes;
+  startIncomingSpanHook?: StartIncomingSpanHook;
   /** Called once the span has started, before requestStarted. */
-  requestHook?: (span: Span, request: ServerRequest) => void;
+  requestHook?: RequestHook;
   /** Called when the response is done (finished or aborted), before requestFinished and before the span ends. */
-  responseHook?: (span: Span, response: ServerResponseOf) => void;
+  responseHook?: ResponseHook;
   /** Names the span when the request is done; return undefined to keep the default. */
-  spanNameHook?: (info: SpanNameInfo) => string | undefined;
+  spanNameHook?: SpanNameHook;
   /** Warn through `diag`, once per receiver, when a receiver runs longer than this (off by default). */
   slowReceiverThresholdMs?: number;
   /** Query keys whose values are recorded as REDACTED in `url.query` (case-insensitive; replaces the default list). */

@@ -10,26 +10,8 @@
  */
 import { Context, Span, context, trace } from '@opentelemetry/api';
 import { RPCMetadata, RPCType, getRPCMetadata, setRPCMetadata } from '@opentelemetry/core';
+import { RPC_METADATA_CONTEXT_KEY, SPAN_CONTEXT_KEY } from '../internals/node-and-opentelemetry';
 import type { RequestRecord } from './record';
-import { NON_RECORDING_SPAN } from '../span/noop-tracer';
-
-/** The key the API stores a value under, seen by handing it a context that records its setValue. */
-function keyWrittenBy(write: (context: Context) => Context): symbol | undefined {
-  let written: symbol | undefined;
-  const recorder: Context = {
-    getValue: () => undefined,
-    setValue(key: symbol) {
-      written = key;
-      return recorder;
-    },
-    deleteValue: () => recorder,
-  };
-  write(recorder);
-  return written;
-}
-
-const SPAN_KEY = keyWrittenBy(context => trace.setSpan(context, NON_RECORDING_SPAN));
-const RPC_METADATA_KEY = keyWrittenBy(context => setRPCMetadata(context, { type: RPCType.HTTP, span: NON_RECORDING_SPAN }));
 
 class RequestContext implements Context {
   private derivable: Context | undefined;
@@ -41,8 +23,8 @@ class RequestContext implements Context {
   ) {}
 
   getValue(key: symbol): unknown {
-    if (key === SPAN_KEY) return this.span;
-    if (key === RPC_METADATA_KEY) return this.rpcMetadata;
+    if (key === SPAN_CONTEXT_KEY) return this.span;
+    if (key === RPC_METADATA_CONTEXT_KEY) return this.rpcMetadata;
     return this.parent.getValue(key);
   }
 
@@ -63,7 +45,7 @@ class RequestContext implements Context {
 /** `parent` with `span` active and RPC metadata naming it the request's HTTP span. */
 export function requestContext(parent: Context, span: Span): Context {
   const rpcMetadata: RPCMetadata = { type: RPCType.HTTP, span };
-  if (SPAN_KEY === undefined || RPC_METADATA_KEY === undefined) {
+  if (SPAN_CONTEXT_KEY === undefined || RPC_METADATA_CONTEXT_KEY === undefined) {
     return setRPCMetadata(trace.setSpan(parent, span), rpcMetadata);
   }
   return new RequestContext(parent, span, rpcMetadata);

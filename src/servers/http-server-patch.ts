@@ -6,7 +6,7 @@ import { EventEmitter } from 'events';
 import type { EmittedRequest, EmittedResponse } from '../request/record';
 import type { RequestSender } from '../signals/request-signals';
 import { Emit, EmitChain, EmitPatch } from './emit-patch';
-import { listenerSlot, setListenerSlot } from './listeners';
+import { listenerSlot, setListenerSlot } from '../internals/node-and-opentelemetry';
 import { claimRequest, recordOf } from '../request/records';
 
 /** Node emits one of these, with (request, response), for each request. */

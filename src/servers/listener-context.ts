@@ -20,8 +20,8 @@ import { Http2ServerRequest, Http2ServerResponse, ServerHttp2Stream } from 'http
 import { Emit, EmitChain, EmitPatch } from './emit-patch';
 import type { RequestRecord } from '../request/record';
 import { recordOf } from '../request/records';
+import { listenerSlot } from '../internals/node-and-opentelemetry';
 
-type EmitterInternals = { _events?: Record<string | symbol, unknown> };
 
 /** Whether our wrappers put this request's listeners in its context: a span of ours that is traced, or an ignored request (its context suppresses tracing). */
 export function bindsListeners(record: RequestRecord): boolean {
@@ -69,7 +69,7 @@ function emitInRequestContext(chain: EmitChain): Emit {
     if (
       record === undefined ||
       !bindsListeners(record) ||
-      (this as EmitterInternals)._events?.[event] === undefined ||
+      listenerSlot(this, event) === undefined ||
       context.active() === record.context ||
       !chain.active
     ) {

@@ -4,28 +4,11 @@
  * gotRequestException and then goes on exactly where Node would send it.
  */
 import { EventEmitter } from 'events';
+import { capturesRejections, listenerSlot } from '../internals/node-and-opentelemetry';
 import { isNativePromise, observeRejection } from '../safety/foreign-values';
 
 /** A request event's arguments: (request, response), or an HTTP/2 core stream's (stream, headers, flags, rawHeaders). */
 type EventArgs = readonly unknown[];
-type Listener = (this: EventEmitter, ...args: unknown[]) => unknown;
-type ListenerSlot = Listener | Listener[] | undefined;
-type EmitterInternals = EventEmitter & { _events?: Record<string | symbol, ListenerSlot> };
-
-/* Node keeps each emitter's `captureRejections` choice under a private symbol. */
-const kCapture = Object.getOwnPropertySymbols(EventEmitter.prototype).find(
-  symbol => symbol.description === 'kCapture'
-);
-
-/** The listeners registered for `event`, read the way `emit` reads them. */
-export function listenerSlot(emitter: EventEmitter, event: string): ListenerSlot {
-  return (emitter as EmitterInternals)._events?.[event];
-}
-
-export function setListenerSlot(emitter: EventEmitter, event: string, slot: ListenerSlot): void {
-  const events = (emitter as EmitterInternals)._events;
-  if (events !== undefined) events[event] = slot;
-}
 
 /** Called with the event's first argument (the request, or the stream) when a listener's promise rejected. */
 export type RejectionHandler = (request: unknown, error: unknown) => void;
@@ -85,10 +68,6 @@ function observeAsNodeCaptures(
   } catch (error) {
     emitter.emit('error', error);
   }
-}
-
-function capturesRejections(emitter: EventEmitter): boolean {
-  return kCapture !== undefined && (emitter as unknown as Record<symbol, unknown>)[kCapture] === true;
 }
 
 /** What Node's own captureRejections path does (http.Server answers 500). */

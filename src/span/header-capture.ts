@@ -6,6 +6,7 @@ import type { Attributes } from '@opentelemetry/api';
 import type { ServerHttp2Stream } from 'http2';
 import type { ServerResponseOf } from '../signals/request-signals';
 import { ATTR_HTTP_REQUEST_HEADER, ATTR_HTTP_RESPONSE_HEADER } from '@opentelemetry/semantic-conventions';
+import { sentHeaderBlock } from '../internals/node-and-opentelemetry';
 import { REDACTED, capLength } from './redaction';
 
 const SENSITIVE_HEADERS: readonly string[] = ['authorization', 'cookie', 'set-cookie', 'proxy-authorization'];
@@ -67,8 +68,8 @@ export function sentResponseHeaders(response: ServerResponseOf): HeaderReader {
   const stream = (response as { stream?: ServerHttp2Stream }).stream;
   // HTTP/2 (both APIs): the headers the stream sent, as Node keeps them.
   if (stream !== undefined) return name => stream.sentHeaders?.[name];
-  const block = (response as { _header?: unknown })._header;
-  if (typeof block === 'string' && block !== '') return name => headerBlockValues(block, name);
+  const block = sentHeaderBlock(response);
+  if (block !== undefined) return name => headerBlockValues(block, name);
   if (!response.headersSent) return () => undefined;
   return name => response.getHeader(name);
 }

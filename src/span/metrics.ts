@@ -2,7 +2,7 @@
  * The instrumentation's metrics. Instruments are created from the current
  * meter, so a MeterProvider set later (NodeSDK, setMeterProvider) is used.
  */
-import { AttributeValue, Attributes, Histogram, Meter, UpDownCounter, createNoopMeter } from '@opentelemetry/api';
+import { AttributeValue, Attributes, Histogram, Meter, UpDownCounter } from '@opentelemetry/api';
 import {
   ATTR_ERROR_TYPE,
   ATTR_HTTP_REQUEST_METHOD,
@@ -12,6 +12,7 @@ import {
   ATTR_URL_SCHEME,
   METRIC_HTTP_SERVER_REQUEST_DURATION,
 } from '@opentelemetry/semantic-conventions';
+import { NOOP_HISTOGRAM_CLASS } from '../internals/node-and-opentelemetry';
 
 /** The semantic conventions' advice for http.server.request.duration, in seconds. */
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
@@ -31,8 +32,6 @@ function addDefined(attributes: Attributes, key: string, value: AttributeValue |
   if (value !== undefined) attributes[key] = value;
 }
 
-/* Instruments of the API's no-op meter share a class: without a MeterProvider, skip the work. */
-const NOOP_HISTOGRAM_CLASS = createNoopMeter().createHistogram('noop').constructor;
 
 export class ServerMetrics {
   /** False without a MeterProvider: then no attribute is built and no time is taken for metrics. */

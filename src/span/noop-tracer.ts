@@ -5,8 +5,7 @@
  * Checked per request, since NodeSDK may register a provider at any time.
  */
 import { INVALID_SPAN_CONTEXT, ProxyTracer, ProxyTracerProvider, Tracer, trace } from '@opentelemetry/api';
-
-const NOOP_TRACER_PROVIDER = new ProxyTracerProvider().getDelegate();
+import { NOOP_TRACER_PROVIDER } from '../internals/node-and-opentelemetry';
 
 /** The span receivers get when nothing is traced: non-recording, invalid context, shared. */
 export const NON_RECORDING_SPAN = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
