@@ -84,6 +84,14 @@ describe('the published package', function () {
     );
   });
 
+  it('points at no source map it does not ship', () => {
+    const installed = path.join(workDir, 'consumer', 'node_modules', 'otel-request-signals');
+    const pointing = packed.filter(
+      file => file.endsWith('.js') && fs.readFileSync(path.join(installed, file), 'utf8').includes('sourceMappingURL')
+    );
+    assert.deepEqual(pointing, []);
+  });
+
   it('works from a CommonJS consumer', () => {
     const result = run('cjs.js');
     assert.equal(result.started, 1);
