@@ -6,10 +6,7 @@ const { execFileSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 
-// `--only-in-ci`: npm test's posttest, so that CI (CI=true) also covers a newer major.
-const onlyInCi = process.argv[2] === '--only-in-ci';
-if (onlyInCi && process.env.CI !== 'true') process.exit(0);
-const major = process.argv[onlyInCi ? 3 : 2];
+const major = process.argv[2];
 if (!/^\d+$/.test(major ?? '')) {
   console.error('usage: npm run test:node -- <major>   (e.g. 22 or 24)');
   process.exit(2);
