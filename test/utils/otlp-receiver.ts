@@ -150,7 +150,8 @@ interface OtlpRequest {
   }>;
 }
 
-function fromProtobuf(body: Buffer): ExportedSpan[] {
+/** An ExportTraceServiceRequest in its protobuf encoding (OTLP/protobuf, or the body of a gRPC Export call). */
+export function fromProtobuf(body: Buffer): ExportedSpan[] {
   const message = ExportTraceServiceRequest.decode(body);
   // Ids stay bytes (hex below), 64-bit integers become strings, enums their names.
   return flatten(ExportTraceServiceRequest.toObject(message, { longs: String, enums: String }) as OtlpRequest);

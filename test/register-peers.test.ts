@@ -1,0 +1,154 @@
+/*
+ * The zero-code start's optional peers, really missing: the package (its
+ * package.json and build) is copied into a temporary project whose
+ * node_modules holds only its dependencies (links into this project's), and
+ * then sdk-node, but not the auto-instrumentations. No NODE_PATH or
+ * --preserve-symlinks: Node looks the peers up from the copied files, up
+ * through the temporary directory, and finds none.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { SDK_MISSING_MESSAGE, SDK_NODE, loadOptionalPeer } from '../src/register-peers';
+import { RegisteredRun, runRegisteredApp } from './utils/registered-app';
+import { FIXTURES } from './utils/server';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const OPTIONAL_PEERS = [SDK_NODE, '@opentelemetry/auto-instrumentations-node'];
+
+/** A project with the package installed, its required dependencies and peers, and `extra`. */
+function temporaryProject(extra: string[]): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'otel-request-signals-register-'));
+  const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as Record<
+    'dependencies' | 'peerDependencies',
+    Record<string, string>
+  >;
+  const installed = path.join(dir, 'node_modules', 'otel-request-signals');
+  fs.mkdirSync(installed, { recursive: true });
+  fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(installed, 'package.json'));
+  fs.cpSync(path.join(ROOT, 'build', 'src'), path.join(installed, 'build', 'src'), { recursive: true });
+  const required = [...Object.keys(manifest.dependencies), ...Object.keys(manifest.peerDependencies)];
+  for (const name of [...required.filter(name => !OPTIONAL_PEERS.includes(name)), ...extra]) {
+    fs.mkdirSync(path.dirname(path.join(dir, 'node_modules', name)), { recursive: true });
+    fs.symlinkSync(path.join(ROOT, 'node_modules', name), path.join(dir, 'node_modules', name), 'dir');
+  }
+  fs.copyFileSync(path.join(FIXTURES, 'register', 'app.js'), path.join(dir, 'app.js'));
+  return dir;
+}
+
+function resolvableFrom(dir: string, name: string): boolean {
+  try {
+    require.resolve(name, { paths: [dir] });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('node --require otel-request-signals/register without @opentelemetry/sdk-node installed', function () {
+  this.timeout(30000);
+  let dir: string;
+  let run: RegisteredRun;
+  before(async () => {
+    dir = temporaryProject([]);
+    assert.equal(resolvableFrom(dir, SDK_NODE), false, `${SDK_NODE} is installed where the test looks: ${dir}`);
+    run = await runRegisteredApp({
+      args: ['--require', 'otel-request-signals/register', 'app.js'],
+      cwd: dir,
+      requests: [{ path: '/checkout' }, { path: '/orders/42' }],
+      signal: 'SIGTERM',
+    });
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('says, in one line on stderr, what to install', () => {
+    assert.deepEqual(run.exit.stderr.split('\n').filter(Boolean), [SDK_MISSING_MESSAGE]);
+    assert.match(SDK_MISSING_MESSAGE, /npm install @opentelemetry\/sdk-node$/);
+  });
+
+  it('starts the app, which answers as it does without telemetry, and exports nothing', () => {
+    assert.deepEqual(run.statuses, [200, 500]);
+    assert.deepEqual(run.spans, []);
+  });
+
+  it('still fires the signals', () => {
+    assert.deepEqual(
+      run.exit.lines.filter(line => 'signal' in line).map(line => [line.signal, line.url]),
+      [
+        ['requestFinished', '/checkout'],
+        ['gotRequestException', '/orders/42'],
+        ['requestFinished', '/orders/42'],
+      ]
+    );
+  });
+
+  it('leaves SIGTERM alone: the process ends by it', () => {
+    assert.equal(run.exit.signal, 'SIGTERM');
+  });
+});
+
+describe('node --require otel-request-signals/register with sdk-node but without the auto-instrumentations', function () {
+  this.timeout(30000);
+  let dir: string;
+  let run: RegisteredRun;
+  before(async () => {
+    dir = temporaryProject([SDK_NODE]);
+    assert.equal(resolvableFrom(dir, '@opentelemetry/auto-instrumentations-node'), false);
+    run = await runRegisteredApp({
+      args: ['--require', 'otel-request-signals/register', 'app.js'],
+      cwd: dir,
+      requests: [{ path: '/checkout' }, { path: '/orders/42' }],
+      signal: 'SIGTERM',
+    });
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('starts silently and ends by SIGTERM, after the flush', () => {
+    assert.equal(run.exit.stderr, '');
+    assert.equal(run.exit.signal, 'SIGTERM');
+  });
+
+  it('exports one SERVER span per request, with the marks of the receivers, and no CLIENT span', () => {
+    assert.deepEqual(
+      run.exit.atExit.map(span => [span.kind, span.scope, span.attributes['url.path'], span.attributes['app.status_class']]),
+      [
+        ['SPAN_KIND_SERVER', 'otel-request-signals', '/checkout', '2xx'],
+        ['SPAN_KIND_SERVER', 'otel-request-signals', '/orders/42', '5xx'],
+      ]
+    );
+  });
+});
+
+describe('loadOptionalPeer', () => {
+  const notFound = (name: string) =>
+    Object.assign(new Error(`Cannot find module '${name}'\nRequire stack:\n- /app/x.js`), { code: 'MODULE_NOT_FOUND' });
+  const throwing = (thrown: unknown) => () => {
+    throw thrown;
+  };
+  const isSame = (expected: unknown) => (thrown: unknown) => thrown === expected;
+
+  it('returns undefined for a package that is not installed', () => {
+    assert.equal(loadOptionalPeer('@opentelemetry/not-a-package-here'), undefined);
+  });
+
+  it('returns the module of an installed package', () => {
+    assert.equal(loadOptionalPeer<typeof import('node:path')>('path')?.join, path.join);
+  });
+
+  it('throws when the package is there but one of its own dependencies is missing', () => {
+    const missingDependency = notFound('@opentelemetry/resources');
+    assert.throws(() => loadOptionalPeer(SDK_NODE, throwing(missingDependency)), isSame(missingDependency));
+  });
+
+  it('does not take a package whose name starts with the same letters for it', () => {
+    const other = notFound(`${SDK_NODE}-extra`);
+    assert.throws(() => loadOptionalPeer(SDK_NODE, throwing(other)), isSame(other));
+  });
+
+  it('throws what loading threw, even undefined or an object without a message', () => {
+    assert.throws(() => loadOptionalPeer(SDK_NODE, throwing(undefined)), isSame(undefined));
+    const odd = { code: 'MODULE_NOT_FOUND', message: 42 };
+    assert.throws(() => loadOptionalPeer(SDK_NODE, throwing(odd)), isSame(odd));
+  });
+});
