@@ -82,6 +82,17 @@ export const RPC_METADATA_CONTEXT_KEY = keyWrittenBy(context =>
 export const NOOP_TRACER_PROVIDER = new ProxyTracerProvider().getDelegate();
 
 /**
+ * Where the API keeps its globals (`Symbol.for('opentelemetry.js.api.1')`),
+ * and in it `diag` once a logger is registered (diag.setLogger, NodeSDK with
+ * OTEL_LOG_LEVEL). Read to tell whether a receiver's failure would reach
+ * anyone. Without it: receiver failures go to diag only, silent without a logger.
+ */
+export function diagLoggerRegistered(): boolean {
+  const api = (globalThis as Record<symbol, { diag?: unknown } | undefined>)[Symbol.for('opentelemetry.js.api.1')];
+  return api?.diag !== undefined;
+}
+
+/**
  * The class of the API's no-op histograms: an instrument of that class
  * means no MeterProvider, and no metric work per request. Without it:
  * metric attributes are built for nothing.

@@ -3,6 +3,7 @@
  * together, settle promises robustly, and report failures through diag.
  */
 import { diag } from '@opentelemetry/api';
+import { diagLoggerRegistered } from '../internals/node-and-opentelemetry';
 import { isPromiseLike, receiverName, safeString } from '../safety/foreign-values';
 
 // eslint-disable-next-line @typescript-eslint/ban-types
@@ -31,10 +32,16 @@ export function ignoreRejection(response: unknown): void {
   }
 }
 
-/** Logs a receiver's error through diag. Never throws: it runs where a throw would break a request. */
+/**
+ * Logs a receiver's error through diag, or, when no diag logger is
+ * registered (a silent failure is the worst outcome), through console.error.
+ * Never throws: it runs where a throw would break a request.
+ */
 export function reportReceiverError(where: string, receiver: AnyFunction, error: unknown): void {
   try {
-    diag.error(`Error calling ${receiverName(receiver)} in ${where} (${safeString(error)})`, error);
+    const message = `Error calling ${receiverName(receiver)} in ${where} (${safeString(error)})`;
+    if (diagLoggerRegistered()) diag.error(message, error);
+    else console.error(`otel-request-signals: ${message}`, error);
   } catch {
     // a DiagLogger that throws: there is nowhere left to report to
   }
