@@ -5,7 +5,8 @@
 // receiver is called as receiver(sender, **kwargs).
 const { requestStarted, requestFinished, gotRequestException } = require('otel-request-signals');
 
-const say = (who, text) => console.log(`  [${who}] ${text}`);
+/** One line per receiver call, naming the signal that called it. */
+const say = (signal, who, text) => console.log(`  ${signal.padEnd(19)} [${who}] ${text}`);
 const describe = request => `${request.method} ${request.url}`;
 
 // 1. Request timing, from requestStarted to requestFinished. durationMs is
@@ -13,7 +14,7 @@ const describe = request => `${request.method} ${request.url}`;
 function logTiming(_server, { request, response, span, aborted, durationMs }) {
   let outcome = String(response.statusCode);
   if (aborted) outcome = response.headersSent ? `${response.statusCode}, then the client aborted` : 'no response, client aborted';
-  say('timing', `${describe(request)} -> ${outcome} in ${durationMs.toFixed(1)} ms`);
+  say('requestFinished', 'timing', `${describe(request)} -> ${outcome} in ${durationMs.toFixed(1)} ms`);
   span.setAttribute('demo.duration_ms', Math.round(durationMs * 10) / 10);
 }
 requestFinished.connect(logTiming);
@@ -24,7 +25,7 @@ function logClientIp(_server, { environ, span }) {
   const forwardedFor = environ.HTTP_X_FORWARDED_FOR;
   const ip = forwardedFor ? forwardedFor.split(',')[0].trim() : environ.REMOTE_ADDR;
   const via = forwardedFor ? ' (from X-Forwarded-For)' : ' (REMOTE_ADDR)';
-  say('client-ip', `${environ.REQUEST_METHOD} ${environ.PATH_INFO} from ${ip}${via}`);
+  say('requestStarted', 'client-ip', `${environ.REQUEST_METHOD} ${environ.PATH_INFO} from ${ip}${via}`);
   span.setAttribute('demo.client_ip', ip);
 }
 requestStarted.connect(logClientIp);
@@ -36,7 +37,7 @@ const alertingService = {
   sent: 0,
   notify({ title, path, traceId }) {
     this.sent += 1;
-    say('alerting', `(stand-in) alert #${this.sent} for ${path}: ${title}, trace ${traceId.slice(0, 8)}`);
+    say('gotRequestException', 'alerting', `(stand-in) alert #${this.sent} for ${path}: ${title}, trace ${traceId.slice(0, 8)}`);
     return `alert-${this.sent}`;
   },
 };
@@ -60,7 +61,7 @@ function acquireResource(_server, { request, span }) {
   resources.set(request, resource);
   openResources += 1;
   span.setAttribute('demo.resource', resource.name);
-  say('cleanup', `acquired ${resource.name} for ${describe(request)} (open: ${openResources})`);
+  say('requestStarted', 'cleanup', `acquired ${resource.name} for ${describe(request)} (open: ${openResources})`);
 }
 requestStarted.connect(acquireResource);
 
@@ -70,7 +71,7 @@ function releaseResource(_server, { request, span }) {
   resources.delete(request);
   openResources -= 1;
   span.addEvent('demo.resource_released', { 'demo.resource': resource.name });
-  say('cleanup', `released ${resource.name} (open: ${openResources})`);
+  say('requestFinished', 'cleanup', `released ${resource.name} (open: ${openResources})`);
 }
 requestFinished.connect(releaseResource);
 

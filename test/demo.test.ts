@@ -57,6 +57,12 @@ describe('examples/demo.js', function () {
       }
     });
 
+    it('names the signal behind each receiver line', () => {
+      assert.match(run.stdout, /^ {2}requestStarted {6}\[client-ip\] GET \/ from/m);
+      assert.match(run.stdout, /^ {2}requestFinished {5}\[timing\] GET \/ -> 200/m);
+      assert.match(run.stdout, /^ {2}gotRequestException \[alerting\] /m);
+    });
+
     it('runs the timing and client-ip receivers', () => {
       assert.match(run.stdout, /\[timing\] GET \/ -> 200 in [\d.]+ ms/);
       assert.match(run.stdout, /\[timing\] GET \/slow -> 200, then the client aborted/);
