@@ -20,6 +20,7 @@ import { buildEnviron } from '../signals/environ';
 export class StartedKwargs implements ReceiverKwargs<RequestStartedKwargs, RequestSender> {
   readonly request: ServerRequest;
   readonly response: ServerResponseOf;
+  readonly url: string;
   readonly stream: ServerHttp2Stream | undefined;
   readonly span: Span;
   private builtEnviron: Environ | undefined;
@@ -30,6 +31,7 @@ export class StartedKwargs implements ReceiverKwargs<RequestStartedKwargs, Reque
   ) {
     this.request = record.request;
     this.response = record.response;
+    this.url = record.url;
     this.stream = record.stream;
     this.span = record.span;
   }
@@ -46,8 +48,8 @@ export function finishedKwargs(
   aborted: boolean,
   durationMs: number
 ): ReceiverKwargs<RequestFinishedKwargs, RequestSender> {
-  const { request, response, stream, span } = record;
-  return { request, response, stream, span, aborted, durationMs, signal };
+  const { request, response, url, stream, span } = record;
+  return { request, response, url, stream, span, aborted, durationMs, signal };
 }
 
 export function exceptionKwargs(
@@ -55,6 +57,6 @@ export function exceptionKwargs(
   record: RequestRecord,
   exception: unknown
 ): ReceiverKwargs<GotRequestExceptionKwargs, RequestSender> {
-  const { request, response, stream, span } = record;
-  return { request, response, stream, span, exception, signal };
+  const { request, response, url, stream, span } = record;
+  return { request, response, url, stream, span, exception, signal };
 }

@@ -59,6 +59,7 @@ export function openRecord(
     response,
     stream,
     scheme,
+    url: request.url ?? '',
     span,
     context: spanContext,
     mode,

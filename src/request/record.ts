@@ -26,6 +26,8 @@ export interface RequestRecord {
   /** The HTTP/2 stream (both APIs); its own state tells whether the response was cut. */
   readonly stream: ServerHttp2Stream | undefined;
   readonly scheme: UrlScheme;
+  /** The request target as it arrived, before any router rewrote request.url. */
+  readonly url: string;
   readonly span: Span;
   /** The context receivers and listeners run in: the span is its active span. */
   readonly context: Context;

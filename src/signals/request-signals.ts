@@ -66,6 +66,12 @@ export interface RequestKwargs {
   request: ServerRequest;
   /** `http.ServerResponse`; `Http2ServerResponse`; an `Http2StreamResponse`. */
   response: ServerResponseOf;
+  /**
+   * The request target as it arrived (`/users/7?q=1`). Routers may rewrite
+   * `request.url` while the request passes through them (Express strips mount
+   * paths): this one never changes.
+   */
+  url: string;
   /** The HTTP/2 stream the request came on (both HTTP/2 APIs); undefined for HTTP/1. */
   stream: ServerHttp2Stream | undefined;
   /** The request's SERVER span (non-recording without a tracer provider). */
