@@ -10,7 +10,7 @@
 import { EventEmitter } from 'events';
 import type { Server } from 'http';
 import { Emit, EmitChain, EmitPatch } from './emit-patch';
-import { claimRequest } from '../request/records';
+import { claimRequest, recordOf } from '../request/records';
 import { REQUEST_EVENTS, RequestHandler, emitRequest } from './http-server-patch';
 
 /**
@@ -27,7 +27,10 @@ export function http2ServerEmitPatch(prototype: { emit: Emit }, handle: RequestH
 function createWrapper(chain: EmitChain, handle: RequestHandler, handleStream: StreamHandler): Emit {
   return function emitWithRequestSignals(this: EventEmitter, event: string | symbol) {
     if (!chain.active || typeof event !== 'string') return Reflect.apply(chain.below, this, arguments);
-    if (REQUEST_EVENTS.has(event)) return emitRequest(this as Server, chain.below, handle, event, arguments);
+    if (REQUEST_EVENTS.has(event)) {
+      if (servedAsStream(arguments[1])) return Reflect.apply(chain.below, this, arguments);
+      return emitRequest(this as Server, chain.below, handle, event, arguments);
+    }
     if (event !== 'stream' || this.listenerCount('request') !== 0) return Reflect.apply(chain.below, this, arguments);
     if (!claimRequest(arguments[1] as object)) return Reflect.apply(chain.below, this, arguments);
     const emitArgs = arguments;
@@ -36,4 +39,15 @@ function createWrapper(chain: EmitChain, handle: RequestHandler, handleStream: S
     const emitBelow = below === EventEmitter.prototype.emit ? undefined : () => Reflect.apply(below, this, emitArgs) as boolean;
     return handleStream(this, args, emitBelow);
   };
+}
+
+/*
+ * Node's compatibility layer, once the server had a 'request' listener, emits
+ * 'request' for every stream, even after the last such listener was removed.
+ * Such a stream was already handled as a stream of the core API: its
+ * Http2ServerRequest is a second view of the same exchange, not a request.
+ */
+function servedAsStream(request: unknown): boolean {
+  const stream = (request as { stream?: object } | undefined)?.stream;
+  return typeof stream === 'object' && stream !== null && recordOf(stream) !== undefined;
 }

@@ -101,3 +101,45 @@ export function h2request(
     if (body !== undefined) stream.end(body);
   });
 }
+
+/** One request on a session of its own to `origin` (h2c or h2 over TLS), closed once the stream is. */
+export async function h2fetch(origin: string, headers: http2.OutgoingHttpHeaders = {}, body?: Buffer | string): Promise<Http2Answer> {
+  const client = http2.connect(origin, { rejectUnauthorized: false });
+  client.on('error', () => undefined);
+  try {
+    return await h2request(client, headers, body);
+  } finally {
+    client.close();
+  }
+}
+
+/** What a client can tell apart between two HTTP/2 answers (not the date). */
+export function sameH2Answer(answer: Http2Answer) {
+  return { status: answer.status, contentType: answer.headers['content-type'], body: answer.body.toString() };
+}
+
+/** Resolves once `heard` has `count` entries (signals fire a tick after the client sees the answer); fails after 5 s. */
+export async function waitForCount(heard: unknown[], count: number): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (heard.length < count && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 5));
+  if (heard.length !== count) throw new Error(`expected ${count}, got ${heard.length}`);
+}
+
+/**
+ * Runs `body` with the process's uncaughtException listeners (mocha's) set
+ * aside and one that collects the errors in their place: an error a listener
+ * throws reaches it exactly as it would reach the app's.
+ */
+export async function collectingUncaught<T>(body: (uncaught: unknown[]) => Promise<T>): Promise<T> {
+  const uncaught: unknown[] = [];
+  const collect = (error: unknown) => uncaught.push(error);
+  const listeners = process.listeners('uncaughtException');
+  process.removeAllListeners('uncaughtException');
+  process.on('uncaughtException', collect);
+  try {
+    return await body(uncaught);
+  } finally {
+    process.removeListener('uncaughtException', collect);
+    for (const listener of listeners) process.on('uncaughtException', listener);
+  }
+}
