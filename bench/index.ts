@@ -1,21 +1,25 @@
 /*
  * Per-request overhead of each variant (bench/servers/<variant>.js), measured
  * two ways: in memory (bench/in-memory.ts, precise: server work only) and over
- * HTTP with autocannon (bench/http.ts, the whole picture, noisy here).
+ * HTTP with autocannon (bench/http.ts, the whole picture, noisy here); then
+ * per-stream overhead on HTTP/2 (bench/servers/h2-*.js), in memory.
  *
- *   npm run bench                                    # full: both, writes bench/RESULTS.md
+ *   npm run bench                                    # full: all three, writes bench/RESULTS.md
  *   npm run bench -- --quick                         # shorter rounds, under a minute, RESULTS.md untouched
  *   npm run bench -- --only=signals+sdk,minimal-span # bare + these servers, RESULTS.md untouched
- *   npm run bench -- --in-memory-only | --http-only  # one of the two, RESULTS.md untouched
+ *   npm run bench -- --only=h2-signals+sdk           # h2-bare + these HTTP/2 servers, RESULTS.md untouched
+ *   npm run bench -- --in-memory-only | --http-only  # one of the two (HTTP/2 is in memory), RESULTS.md untouched
  */
 import { writeFileSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { benchHttp } from './http';
-import { benchInMemory } from './in-memory';
+import { InMemoryOptions, InMemorySection, benchInMemory } from './in-memory';
+import { HTTP1_SECTION, HTTP2_SECTION } from './in-memory-sections';
 import {
   ALLOCATION_NODE_OPTIONS,
   BENCH_DIR,
+  H2_VARIANTS,
   IN_MEMORY_EXTRA_VARIANTS,
   VARIANTS,
   VariantServer,
@@ -31,6 +35,9 @@ const RESULTS_FILE = path.join(BENCH_DIR, 'RESULTS.md');
 
 const IN_MEMORY_OPTIONS = QUICK
   ? { rounds: 2, pairs: 6, requests: 500, allocationPairs: 2, allocationRequests: 1000 }
+  : { rounds: 5, pairs: 30, requests: 500, allocationPairs: 9, allocationRequests: 2000 };
+const H2_IN_MEMORY_OPTIONS = QUICK
+  ? { rounds: 2, pairs: 4, requests: 500, allocationPairs: 2, allocationRequests: 1000 }
   : { rounds: 5, pairs: 30, requests: 500, allocationPairs: 9, allocationRequests: 2000 };
 const HTTP_OPTIONS = QUICK
   ? { rounds: 2, requests: 1_000, warmupRequests: 300 }
@@ -60,13 +67,18 @@ function stopServers(servers: VariantServer[]): void {
   for (const server of servers) server.child.kill();
 }
 
-async function inMemorySection(servers: VariantServer[], fullSet: boolean): Promise<string> {
-  const extra = fullSet ? await startServers(IN_MEMORY_EXTRA_VARIANTS) : [];
+async function inMemorySection(
+  section: InMemorySection,
+  servers: VariantServer[],
+  extraVariants: string[],
+  options: InMemoryOptions
+): Promise<string> {
+  const extra = await startServers(extraVariants);
   const all = [...servers, ...extra];
   try {
     const allocationServers = await startServers(all.map(server => server.variant), ALLOCATION_NODE_OPTIONS);
     try {
-      return await benchInMemory(all, allocationServers, IN_MEMORY_OPTIONS);
+      return await benchInMemory(section, all, allocationServers, options);
     } finally {
       stopServers(allocationServers);
     }
@@ -75,27 +87,47 @@ async function inMemorySection(servers: VariantServer[], fullSet: boolean): Prom
   }
 }
 
-async function main(): Promise<void> {
-  const variants = selectedVariants(argv);
-  const loadBefore = os.loadavg();
+/** The HTTP/1 sections: in memory, then over HTTP. */
+async function http1Sections(variants: string[]): Promise<string[]> {
+  if (variants.length === 0) return [];
   const servers = await startServers(variants);
   try {
     const sections: string[] = [];
-    if (IN_MEMORY) sections.push(await inMemorySection(servers, variants === VARIANTS));
+    const extra = variants === VARIANTS ? IN_MEMORY_EXTRA_VARIANTS : [];
+    if (IN_MEMORY) sections.push(await inMemorySection(HTTP1_SECTION, servers, extra, IN_MEMORY_OPTIONS));
     if (HTTP) sections.push(await benchHttp(servers, HTTP_OPTIONS));
-    const markdown = [
-      header(loadBefore),
-      ...sections,
-      'Reproduce with `npm run bench` (or `npm run bench -- --quick`); bench/NOTES.md has the analysis.',
-      '',
-    ].join('\n');
-    console.log(`\n${markdown}`);
-    if (QUICK || variants !== VARIANTS || !IN_MEMORY || !HTTP) return;
-    writeFileSync(RESULTS_FILE, markdown);
-    console.log(`written to ${path.relative(process.cwd(), RESULTS_FILE)}`);
+    return sections;
   } finally {
     stopServers(servers);
   }
+}
+
+/** The HTTP/2 section, in memory only. */
+async function http2Sections(variants: string[]): Promise<string[]> {
+  if (variants.length === 0 || !IN_MEMORY) return [];
+  const servers = await startServers(variants);
+  try {
+    return [await inMemorySection(HTTP2_SECTION, servers, [], H2_IN_MEMORY_OPTIONS)];
+  } finally {
+    stopServers(servers);
+  }
+}
+
+async function main(): Promise<void> {
+  const variants = selectedVariants(argv);
+  const loadBefore = os.loadavg();
+  const sections = [...(await http1Sections(variants.http1)), ...(await http2Sections(variants.http2))];
+  const markdown = [
+    header(loadBefore),
+    ...sections,
+    'Reproduce with `npm run bench` (or `npm run bench -- --quick`); bench/NOTES.md has the analysis.',
+    '',
+  ].join('\n');
+  console.log(`\n${markdown}`);
+  const fullSet = variants.http1 === VARIANTS && variants.http2 === H2_VARIANTS;
+  if (QUICK || !fullSet || !IN_MEMORY || !HTTP) return;
+  writeFileSync(RESULTS_FILE, markdown);
+  console.log(`written to ${path.relative(process.cwd(), RESULTS_FILE)}`);
 }
 
 main().catch(error => {

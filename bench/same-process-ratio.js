@@ -2,7 +2,10 @@
 /*
  * signals+sdk against minimal-span in ONE process, for the ratio target:
  *
- *   npm run bench:ratio [-- --rounds=150]
+ *   npm run bench:ratio [-- --rounds=150] [--h2]
+ *
+ * --h2: the same on an HTTP/2 (h2c) compatibility server, with streams
+ * served by bench/servers/_h2-in-memory-load.js.
  *
  * Separate server processes differ from each other by a few µs per request
  * on this kind of machine (JIT and memory layout luck, shown by their "off"
@@ -18,18 +21,21 @@
 const { registerInstrumentations } = require('@opentelemetry/instrumentation');
 const { RequestSignalsInstrumentation } = require('otel-request-signals');
 const { connectReceivers, setUpSdk } = require('./servers/_common');
+const { loadH2InMemory } = require('./servers/_h2-in-memory-load');
 const { loadInMemory } = require('./servers/_in-memory-load');
 const { elevenAttributes, withMinimalSpan } = require('./servers/_minimal-span');
 
 const ROUNDS = Number((process.argv.find(arg => arg.startsWith('--rounds=')) ?? '--rounds=150').slice(9));
 const REQUESTS = 500;
+const H2 = process.argv.includes('--h2');
+const load = H2 ? loadH2InMemory : loadInMemory;
 
 const tracerProvider = setUpSdk();
 const tracer = tracerProvider.getTracer('minimal-span');
 const instrumentation = new RequestSignalsInstrumentation();
 registerInstrumentations({ tracerProvider, instrumentations: [instrumentation] });
 connectReceivers(1);
-const http = require('http');
+const http = require(H2 ? 'http2' : 'http');
 
 let minimalSpan; // 'six' or 'eleven' attributes; undefined: no hand-written span
 const answer = (_request, response) => response.end('ok');
@@ -50,7 +56,7 @@ const STATES = {
 async function batch(state) {
   STATES[state]();
   const before = process.cpuUsage();
-  await loadInMemory(server, REQUESTS);
+  await load(server, REQUESTS);
   await tracerProvider.forceFlush();
   const used = process.cpuUsage(before);
   return (used.user + used.system) / REQUESTS;
@@ -70,9 +76,10 @@ async function main() {
   const ours = median(overhead('signals+sdk'));
   const minimal = median(overhead('minimal-span'));
   const minimal11 = median(overhead('minimal-span-11'));
-  console.log(`${ROUNDS} rounds x 4 states x ${REQUESTS} requests in memory, one process, Node ${process.version}`);
-  console.log(`bare ${median(figures.bare).toFixed(2)} µs/req; overhead: signals+sdk ${ours.toFixed(2)}, ` +
-    `minimal-span ${minimal.toFixed(2)}, minimal-span-11 ${minimal11.toFixed(2)} µs/req`);
+  const [what, unit] = H2 ? ['HTTP/2 streams', 'stream'] : ['requests', 'req'];
+  console.log(`${ROUNDS} rounds x 4 states x ${REQUESTS} ${what} in memory, one process, Node ${process.version}`);
+  console.log(`bare ${median(figures.bare).toFixed(2)} µs/${unit}; overhead: signals+sdk ${ours.toFixed(2)}, ` +
+    `minimal-span ${minimal.toFixed(2)}, minimal-span-11 ${minimal11.toFixed(2)} µs/${unit}`);
   console.log(`signals+sdk / minimal-span ${(ours / minimal).toFixed(2)} (target ≤ 1.25); ` +
     `signals+sdk / minimal-span-11 ${(ours / minimal11).toFixed(2)}`);
 }

@@ -1,6 +1,7 @@
 /*
  * The benchmark's server processes: one per variant (bench/servers/<variant>.js),
  * forked with an IPC channel; the protocol is described in bench/servers/_common.js.
+ * HTTP/2 variants speak the same protocol; their 'requests' are streams.
  */
 import { ChildProcess, fork } from 'child_process';
 import { once } from 'events';
@@ -19,6 +20,9 @@ export const VARIANTS = [
 /** In memory only: its switch adds receivers 2 to 10 instead of the instrumentation (one overhead, paired). */
 export const IN_MEMORY_EXTRA_VARIANTS = ['nine-more-receivers'];
 
+/** HTTP/2 (h2c), in memory only: bench/servers/h2-<name>.js, the baseline first. */
+export const H2_VARIANTS = ['h2-bare', 'h2-signals-only', 'h2-signals+sdk', 'h2-minimal-span', 'h2-core-signals+sdk'];
+
 export const BENCH_DIR = path.join(__dirname, '..', '..', 'bench');
 
 export interface ServerStats { cpu: NodeJS.CpuUsage; spans: number; receiverCalls: number }
@@ -29,10 +33,19 @@ export interface AllocationPairs { off: number[]; on: number[] }
 export const ALLOCATION_NODE_OPTIONS = ['--expose-gc', '--min-semi-space-size=128', '--max-semi-space-size=128'];
 export interface VariantServer { variant: string; child: ChildProcess; url: string }
 
-/** VARIANTS, or bare plus the servers named by --only (any file in bench/servers). */
-export function selectedVariants(argv: string[]): string[] {
+/**
+ * VARIANTS and H2_VARIANTS, or the servers named by --only (any file in bench/servers): those named h2-*
+ * with h2-bare, the others with bare. A protocol none of whose servers is named gets none.
+ */
+export function selectedVariants(argv: string[]): { http1: string[]; http2: string[] } {
   const only = argv.find(arg => arg.startsWith('--only='));
-  return only === undefined ? VARIANTS : [...new Set(['bare', ...only.slice('--only='.length).split(',')])];
+  if (only === undefined) return { http1: VARIANTS, http2: H2_VARIANTS };
+  const named = only.slice('--only='.length).split(',');
+  const withBaseline = (baseline: string, names: string[]) => (names.length === 0 ? [] : [...new Set([baseline, ...names])]);
+  return {
+    http1: withBaseline('bare', named.filter(name => !name.startsWith('h2-'))),
+    http2: withBaseline('h2-bare', named.filter(name => name.startsWith('h2-'))),
+  };
 }
 
 export async function startServer(variant: string, execArgv: string[] = []): Promise<VariantServer> {

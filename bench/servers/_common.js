@@ -7,7 +7,8 @@
  * the server prints its port on stdout, then answers two messages.
  * - 'stats': flushes pending spans, replies { cpu: process.cpuUsage(), spans, receiverCalls }
  *   (the HTTP benchmark takes these before and after each load).
- * - { inMemory: requests, pairs }: serves requests in memory (_in-memory-load.js),
+ * - { inMemory: requests, pairs }: serves requests in memory (_in-memory-load.js; HTTP/2
+ *   variants: streams, _h2-in-memory-load.js),
  *   `pairs` times with the variant's instrumentation switched off and on, in
  *   alternating order, and replies { off: [µs/req…], on: [µs/req…], spansPerReq,
  *   callsPerReq } (for the 'on' batches). Pairing within one process cancels the
@@ -78,10 +79,10 @@ async function stats() {
   return { cpu: process.cpuUsage(), spans, receiverCalls };
 }
 
-/** CPU µs per request for `requests` requests served in memory, flush included. */
-async function inMemoryBatch(server, requests) {
+/** CPU µs per request for `requests` requests served in memory by `load`, flush included. */
+async function inMemoryBatch(server, load, requests) {
   const before = process.cpuUsage();
-  await loadInMemory(server, requests);
+  await load(server, requests);
   if (provider !== undefined) await provider.forceFlush();
   const used = process.cpuUsage(before);
   return (used.user + used.system) / requests;
@@ -101,13 +102,13 @@ async function alternatingPairs(switchTo, pairs, batch) {
 }
 
 /** CPU pairs, counting the spans and receiver calls of the batches with the instrumentation on. */
-async function inMemoryPairs(server, switchTo, requests, pairs) {
+async function inMemoryPairs(server, load, switchTo, requests, pairs) {
   let spans = 0;
   let calls = 0;
   const result = await alternatingPairs(switchTo, pairs, async on => {
-    if (!on) return inMemoryBatch(server, requests);
+    if (!on) return inMemoryBatch(server, load, requests);
     const before = await stats();
-    const cpuUs = await inMemoryBatch(server, requests);
+    const cpuUs = await inMemoryBatch(server, load, requests);
     const after = await stats();
     spans += after.spans - before.spans;
     calls += after.receiverCalls - before.receiverCalls;
@@ -117,19 +118,19 @@ async function inMemoryPairs(server, switchTo, requests, pairs) {
 }
 
 /** Heap bytes allocated per request for `requests` requests served in memory (see the header). */
-async function allocationBatch(server, requests) {
-  await loadInMemory(server, 200);
+async function allocationBatch(server, load, requests) {
+  await load(server, 200);
   // A full collection, time for its concurrent sweeping to finish, then an empty young generation.
   global.gc();
   await new Promise(resolve => setTimeout(resolve, 20));
   global.gc({ type: 'minor' });
   const before = v8.getHeapStatistics().used_heap_size;
-  await loadInMemory(server, requests);
+  await load(server, requests);
   return (v8.getHeapStatistics().used_heap_size - before) / requests;
 }
 
-function allocationPairs(server, switchTo, requests, pairs) {
-  return alternatingPairs(switchTo, pairs, () => allocationBatch(server, requests));
+function allocationPairs(server, load, switchTo, requests, pairs) {
+  return alternatingPairs(switchTo, pairs, () => allocationBatch(server, load, requests));
 }
 
 /** Switches instrumentations off (innermost wrapper last) and on again (in registration order). */
@@ -146,19 +147,24 @@ function instrumentationSwitch(instrumentations) {
 /**
  * Listens on 127.0.0.1, port 0, answering 'ok'. `wrap` may wrap the listener;
  * `switchTo(on)` turns the variant's instrumentation off and on, or pass the
- * `instrumentations` to disable and enable.
+ * `instrumentations` to disable and enable. HTTP/2 variants (_h2.js) pass
+ * their `load` for the in-memory batches, and `createServer` when they serve
+ * streams rather than requests.
  */
-function serve(http, { wrap = listener => listener, instrumentations = [], switchTo } = {}) {
+function serve(
+  http,
+  { wrap = listener => listener, instrumentations = [], switchTo, load = loadInMemory, createServer } = {}
+) {
   const switcher = switchTo ?? instrumentationSwitch(instrumentations);
-  const server = http.createServer(wrap(answer));
+  const server = createServer !== undefined ? createServer(wrap) : http.createServer(wrap(answer));
   server.listen(0, '127.0.0.1', () => process.stdout.write(`${server.address().port}\n`));
   process.on('message', async message => {
     if (message === 'stats') return process.send(await stats());
     if (typeof message?.inMemory === 'number') {
-      process.send(await inMemoryPairs(server, switcher, message.inMemory, message.pairs));
+      process.send(await inMemoryPairs(server, load, switcher, message.inMemory, message.pairs));
     }
     if (typeof message?.allocations === 'number') {
-      process.send(await allocationPairs(server, switcher, message.allocations, message.pairs));
+      process.send(await allocationPairs(server, load, switcher, message.allocations, message.pairs));
     }
   });
   process.on('disconnect', () => process.exit(0));

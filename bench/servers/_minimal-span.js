@@ -19,10 +19,13 @@ function sixAttributes(request) {
   };
 }
 
-/** The eleven the stable HTTP conventions ask for on the bench's request, as we set them (no redaction or caps). */
+/**
+ * The eleven the stable HTTP conventions ask for on the bench's request, as we set them (no redaction or caps).
+ * HTTP/2 has `:authority` instead of Host.
+ */
 function elevenAttributes(request) {
   const [path, query] = request.url.split('?');
-  const [address, port] = request.headers.host.split(':');
+  const [address, port] = (request.headers.host ?? request.headers[':authority']).split(':');
   return {
     'http.request.method': request.method,
     'url.scheme': 'http',
