@@ -36,17 +36,24 @@ function createWrapper(chain: EmitChain, handle: RequestHandler): Emit {
     if (typeof event !== 'string' || !REQUEST_EVENTS.has(event) || !chain.active) {
       return Reflect.apply(chain.below, this, arguments);
     }
-    return emitRequest(this as RequestSender, chain.below, handle, event, arguments);
+    // `arguments` is only read and passed to Reflect.apply here: handing it to another function would allocate it.
+    const handled = emitRequest(this as RequestSender, chain.below, handle, event, arguments[1], arguments[2]);
+    return handled !== undefined ? handled : Reflect.apply(chain.below, this, arguments);
   };
 }
 
-/** One request event (`args`: the emit's arguments, event first), claimed and handled, or passed through. */
-export function emitRequest(server: RequestSender, below: Emit, handle: RequestHandler, event: string, args: IArguments): boolean {
-  const request = args[1] as EmittedRequest;
+/** One request event, claimed and handled; undefined when it is another copy's to pass through. */
+export function emitRequest(
+  server: RequestSender,
+  below: Emit,
+  handle: RequestHandler,
+  event: string,
+  request: EmittedRequest,
+  response: EmittedResponse
+): boolean | undefined {
   // The outermost wrapper of any copy of this package handles a request alone.
   const again = !claimRequest(request);
-  if (again && recordOf(request) === undefined) return Reflect.apply(below, server, args);
-  const response = args[2] as EmittedResponse;
+  if (again && recordOf(request) === undefined) return undefined;
   if (below === EventEmitter.prototype.emit) {
     return handle(server, event, request, response, again);
   }

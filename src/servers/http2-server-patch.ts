@@ -29,7 +29,8 @@ function createWrapper(chain: EmitChain, handle: RequestHandler, handleStream: S
     if (!chain.active || typeof event !== 'string') return Reflect.apply(chain.below, this, arguments);
     if (REQUEST_EVENTS.has(event)) {
       if (servedAsStream(arguments[1])) return Reflect.apply(chain.below, this, arguments);
-      return emitRequest(this as Server, chain.below, handle, event, arguments);
+      const handled = emitRequest(this as Server, chain.below, handle, event, arguments[1], arguments[2]);
+      return handled !== undefined ? handled : Reflect.apply(chain.below, this, arguments);
     }
     if (event !== 'stream' || this.listenerCount('request') !== 0) return Reflect.apply(chain.below, this, arguments);
     if (!claimRequest(arguments[1] as object)) return Reflect.apply(chain.below, this, arguments);
