@@ -1,29 +1,23 @@
 import * as assert from 'node:assert/strict';
-import { DataPointType, MeterProvider, MetricReader, type MetricData } from '@opentelemetry/sdk-metrics';
+import { DataPointType, type MetricData } from '@opentelemetry/sdk-metrics';
 import * as http from 'http';
 import { requestFinished, requestStarted, setRoute } from '../src';
 import { abortAfterSending, request } from './utils/client';
 import { instrumentation } from './utils/instrumentation';
+import { TestMeters } from './utils/metric-reader';
 import { connectForTest, disconnectAll } from './utils/receivers';
 import { RunningServer, startHttpServer } from './utils/server';
 import { exporter, registerTracing, waitForSpans } from './utils/tracing';
 
-/** A pull reader: the test collects when it wants to look. */
-class TestMetricReader extends MetricReader {
-  protected async onForceFlush(): Promise<void> {}
-  protected async onShutdown(): Promise<void> {}
-}
 
 describe('metrics', () => {
   let running: RunningServer | undefined;
-  let reader: TestMetricReader;
-  let meterProvider: MeterProvider;
+  let meters: TestMeters;
 
   before(() => registerTracing());
   beforeEach(() => {
-    reader = new TestMetricReader();
-    meterProvider = new MeterProvider({ readers: [reader] });
-    instrumentation.setMeterProvider(meterProvider);
+    meters = new TestMeters();
+    instrumentation.setMeterProvider(meters.provider);
     instrumentation.enable();
   });
   afterEach(async () => {
@@ -32,16 +26,10 @@ describe('metrics', () => {
     await running?.close();
     running = undefined;
     exporter.reset();
-    await meterProvider.shutdown();
+    await meters.provider.shutdown();
   });
 
-  async function metric(name: string): Promise<MetricData | undefined> {
-    const { resourceMetrics } = await reader.collect();
-    return resourceMetrics.scopeMetrics
-      .filter(scope => scope.scope.name === 'otel-request-signals')
-      .flatMap(scope => scope.metrics)
-      .find(m => m.descriptor.name === name);
-  }
+  const metric = (name: string): Promise<MetricData | undefined> => meters.metric(name);
 
   async function serve(listener: http.RequestListener): Promise<number> {
     running = await startHttpServer(listener);

@@ -5,34 +5,9 @@
  * 127.0.0.1, which decodes what arrives with the published OTLP schema.
  */
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import * as path from 'node:path';
 import { ExportedSpan, OtlpReceiver, startOtlpReceiver } from './utils/otlp-receiver';
-import { FIXTURES } from './utils/server';
-
-interface AppRun {
-  code: number | null;
-  statuses: number[];
-  stderr: string;
-}
-
-/* Asynchronous: the receiver in this process must answer while the app runs. */
-function runApp(args: string[], env: Record<string, string>): Promise<AppRun> {
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('OTEL_')));
-  return new Promise(resolve => {
-    execFile(
-      process.execPath,
-      [path.join(FIXTURES, 'otlp-app.js'), ...args],
-      { cwd: FIXTURES, env: { ...inherited, ...env }, encoding: 'utf8', timeout: 15000 },
-      (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
-        const statuses = code === 0 ? (JSON.parse(stdout) as { statuses: number[] }).statuses : [];
-        resolve({ code, statuses, stderr });
-      }
-    );
-  });
-}
+import { runOtlpApp } from './utils/otlp-app';
 
 const RUNS = [
   {
@@ -60,7 +35,7 @@ for (const run of RUNS) {
 
     before(async () => {
       receiver = await startOtlpReceiver();
-      const app = await runApp([run.protocol, `00-${traceId}-${parentSpanId}-01`, ...run.serviceName.args], {
+      const app = await runOtlpApp([run.protocol, `00-${traceId}-${parentSpanId}-01`, ...run.serviceName.args], {
         ...run.serviceName.env,
         OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
       });
