@@ -15,7 +15,13 @@
 // release in the newest line (their 3.x successor is @opentelemetry/sdk-trace).
 // The tests and fixtures import them, so the scratch copy gets two local
 // stand-ins written below: the 3.x SDK under the names and classes the tests
-// use (BasicTracerProvider, NodeTracerProvider with register()).
+// use (BasicTracerProvider, NodeTracerProvider with register(), the 2.x
+// processor constructors). @fastify/otel and @elastic/mockotlpserver have no
+// newest-line release either: they keep their own core 2.x, hence one
+// "ERESOLVE overriding peer dependency" warning from the scratch install.
+//
+// Usage: npm run build && node scripts/test-newest-otel.js [--keep]
+// (--keep leaves the scratch folder for inspection; it is removed otherwise).
 const { execFileSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
@@ -177,11 +183,16 @@ function main() {
   run(binary, [mocha, 'build/test/**/*.test.js', '--ignore', `build/test/${SLOW_SUITES}.test.js`], { timeout: TEST_TIMEOUT_MS });
 }
 
+let status = 0;
 try {
   main();
-  fs.rmSync(scratch, { recursive: true, force: true });
 } catch (error) {
-  if (error.status === undefined) console.error(error.message);
-  if (scratch !== undefined) console.error(`left for inspection: ${scratch}`);
-  process.exit(error.status ?? 1);
+  if (error.signal) console.error(`stopped by ${error.signal} (over its time limit?)`);
+  else if (typeof error.status !== 'number') console.error(error.message);
+  status = typeof error.status === 'number' ? error.status : 1;
 }
+if (scratch !== undefined) {
+  if (process.argv.includes('--keep')) console.error(`kept: ${scratch}`);
+  else fs.rmSync(scratch, { recursive: true, force: true });
+}
+process.exit(status);
