@@ -37,7 +37,7 @@ const IN_MEMORY_OPTIONS = QUICK
   ? { rounds: 2, pairs: 6, requests: 500, allocationPairs: 2, allocationRequests: 1000 }
   : { rounds: 5, pairs: 30, requests: 500, allocationPairs: 9, allocationRequests: 2000 };
 const H2_IN_MEMORY_OPTIONS = QUICK
-  ? { rounds: 2, pairs: 4, requests: 500, allocationPairs: 2, allocationRequests: 1000 }
+  ? { rounds: 1, pairs: 5, requests: 500, allocationPairs: 2, allocationRequests: 1000 }
   : { rounds: 5, pairs: 30, requests: 500, allocationPairs: 9, allocationRequests: 2000 };
 const HTTP_OPTIONS = QUICK
   ? { rounds: 2, requests: 1_000, warmupRequests: 300 }
