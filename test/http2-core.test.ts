@@ -5,14 +5,8 @@ import { gotRequestException, requestFinished, requestStarted } from '../src';
 import type { Http2StreamRequest, Http2StreamResponse } from '../src';
 import { createHttp2Server, h2request, useHttp2 } from './utils/http2';
 import { useInstrumentation } from './utils/instrumentation';
-import { record } from './utils/receivers';
+import { record, waitForCount } from './utils/receivers';
 import { waitForSpans } from './utils/tracing';
-
-async function waitForCalls(heard: unknown[], count: number): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (heard.length < count && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 5));
-  assert.equal(heard.length, count);
-}
 
 for (const secure of [false, true]) {
   describe(`HTTP/2 core API ('stream' listeners), ${secure ? 'h2 over TLS' : 'h2c'}`, () => {
@@ -36,7 +30,7 @@ for (const secure of [false, true]) {
       });
       const running = await serve(server, secure);
       const answer = await h2request(connect(running), { ':path': '/items/3?x=1', ':method': 'POST', 'user-agent': 'h2-test' }, 'body');
-      await waitForCalls(finished, 1);
+      await waitForCount(finished, 1);
       const [span] = await waitForSpans(1);
       const kwargs = started[0].kwargs;
       const request = kwargs.request as Http2StreamRequest;
@@ -114,7 +108,7 @@ for (const secure of [false, true]) {
       });
       const running = await serve(server, secure);
       await h2request(connect(running));
-      await waitForCalls(heard, 1);
+      await waitForCount(heard, 1);
       const [span] = await waitForSpans(1);
       assert.equal(heard[0].kwargs.exception, failure);
       assert.equal(span.events.filter(event => event.name === 'exception').length, 1);
@@ -137,7 +131,7 @@ for (const secure of [false, true]) {
         stream.once('data', () => stream.close(http2.constants.NGHTTP2_CANCEL));
         stream.on('close', () => resolve());
       });
-      await waitForCalls(finished, 1);
+      await waitForCount(finished, 1);
       assert.equal(finished[0].kwargs.aborted, true);
       const [span] = await waitForSpans(1);
       assert.equal(span.attributes['http.response.status_code'], 200);
@@ -155,7 +149,7 @@ for (const secure of [false, true]) {
       });
       const running = await serve(server, secure);
       await h2request(connect(running));
-      await waitForCalls(finished, 1);
+      await waitForCount(finished, 1);
       assert.equal(finished[0].kwargs.aborted, true);
       await waitForSpans(1);
     });

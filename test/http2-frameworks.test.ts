@@ -8,9 +8,9 @@ import Fastify4 from 'fastify4';
 import { gotRequestException, requestFinished, requestStarted } from '../src';
 import { request } from './utils/client';
 import { exceptionEvents, sameAnswer } from './utils/framework-errors';
-import { collectingUncaught, h2fetch, h2request, sameH2Answer, useHttp2, waitForCount } from './utils/http2';
+import { collectingUncaught, h2fetch, h2request, sameH2Answer, useHttp2 } from './utils/http2';
 import { instrumentation, useInstrumentation } from './utils/instrumentation';
-import { record } from './utils/receivers';
+import { record, waitForCount } from './utils/receivers';
 import { TLS_OPTIONS } from './utils/server';
 import { waitForSpans } from './utils/tracing';
 

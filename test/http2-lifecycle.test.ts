@@ -3,9 +3,9 @@ import { execFileSync } from 'child_process';
 import * as http2 from 'http2';
 import * as path from 'path';
 import { RequestSignalsInstrumentation, gotRequestException, requestFinished, requestStarted } from '../src';
-import { Http2Answer, Http2Server, collectingUncaught, createHttp2Server, h2request, useHttp2, waitForCount } from './utils/http2';
+import { Http2Answer, Http2Server, collectingUncaught, createHttp2Server, h2request, useHttp2 } from './utils/http2';
 import { instrumentation, useConfigurableInstrumentation } from './utils/instrumentation';
-import { record } from './utils/receivers';
+import { record, waitForCount } from './utils/receivers';
 import { FIXTURES } from './utils/server';
 import { exporter, serverSpans, waitForSpans } from './utils/tracing';
 

@@ -6,15 +6,8 @@ import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { gotRequestException, requestFinished, requestStarted } from '../src';
 import { createHttp2Server, h2request, useHttp2 } from './utils/http2';
 import { useInstrumentation } from './utils/instrumentation';
-import { record } from './utils/receivers';
+import { record, waitForCount } from './utils/receivers';
 import { serverSpans, waitForSpans } from './utils/tracing';
-
-/** Resolves once `heard` has `count` calls (a stream closes a tick after the client sees it). */
-async function waitForCalls(heard: unknown[], count: number): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (heard.length < count && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 5));
-  assert.equal(heard.length, count);
-}
 
 for (const secure of [false, true]) {
   const label = secure ? 'h2 over TLS (createSecureServer)' : 'h2c (createServer)';
@@ -42,7 +35,7 @@ for (const secure of [false, true]) {
       });
       const running = await serve(server, secure);
       const answer = await h2request(connect(running), { ':path': '/users/7?q=1', traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' });
-      await waitForCalls(finished, 1);
+      await waitForCount(finished, 1);
       const [span] = await waitForSpans(1);
       assert.equal(answer.status, 200);
       assert.equal(answer.body.toString(), 'hello /users/7?q=1');
@@ -130,7 +123,7 @@ for (const secure of [false, true]) {
       try {
         await h2request(connect(running));
         await waitForSpans(1);
-        await waitForCalls(heard, 1);
+        await waitForCount(heard, 1);
         assert.equal(heard[0].kwargs.exception, failure);
       } finally {
         await new Promise(resolve => setImmediate(resolve));
@@ -152,7 +145,7 @@ for (const secure of [false, true]) {
         stream.once('data', () => stream.close(http2.constants.NGHTTP2_CANCEL));
         stream.on('close', () => resolve());
       });
-      await waitForCalls(finished, 1);
+      await waitForCount(finished, 1);
       const [span] = await waitForSpans(1);
       assert.equal(finished[0].kwargs.aborted, true);
       assert.equal(span.attributes['error.type'], 'aborted');
@@ -175,7 +168,7 @@ for (const secure of [false, true]) {
       await ready;
       client.destroy();
       await Promise.all(streams);
-      await waitForCalls(finished, 5);
+      await waitForCount(finished, 5);
       assert.deepEqual(
         finished.map(call => call.kwargs.aborted),
         [true, true, true, true, true]
@@ -193,7 +186,7 @@ for (const secure of [false, true]) {
       const running = await serve(server, secure);
       const client = connect(running);
       const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => h2request(client, { ':path': `/${i}` })));
-      await waitForCalls(finished, 50);
+      await waitForCount(finished, 50);
       const spans = await waitForSpans(50);
       assert.deepEqual(
         answers.map(answer => answer.body.toString()),

@@ -4,7 +4,7 @@ import type * as http from 'http';
 import { requestFinished, requestStarted } from '../src';
 import { instrumentation } from './utils/instrumentation';
 import { TestMeters } from './utils/metric-reader';
-import { record, disconnectAll } from './utils/receivers';
+import { disconnectAll, record, waitForCount } from './utils/receivers';
 import { RunningServer, startHttpServer } from './utils/server';
 import { exporter, registerTracing, serverSpans, waitForSpans } from './utils/tracing';
 
@@ -43,11 +43,6 @@ describe('pipelined requests queued behind an unanswered one', () => {
     });
   }
 
-  async function waitForFinished(heard: unknown[], count: number): Promise<void> {
-    const deadline = Date.now() + 5000;
-    while (heard.length < count && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 5));
-  }
-
   const post = (path: string, body: string) =>
     `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
   const GET_HANG = 'GET /hang HTTP/1.1\r\nHost: x\r\n\r\n';
@@ -72,7 +67,7 @@ describe('pipelined requests queued behind an unanswered one', () => {
       running = await startHttpServer(listener);
       await pipelineThenClose(running.port, GET_HANG + post('/second', 'a body'), secondAnswered);
       await waitForSpans(2);
-      await waitForFinished(finished, 2);
+      await waitForCount(finished, 2);
       assert.deepEqual(
         started.map(call => call.kwargs.request.url),
         ['/hang', '/second']
@@ -105,7 +100,7 @@ describe('pipelined requests queued behind an unanswered one', () => {
     const requests = GET_HANG + Array.from({ length: 20 }, (_, i) => `GET /q${i} HTTP/1.1\r\nHost: x\r\n\r\n`).join('');
     let closeListeners = 0;
     await pipelineThenClose(running.port, requests, ready.then(() => void (closeListeners = connection?.listenerCount('close') ?? 0)));
-    await waitForFinished(finished, 21);
+    await waitForCount(finished, 21);
     assert.equal(finished.length, 21);
     assert.ok(closeListeners <= 4, `the connection had ${closeListeners} 'close' listeners`);
   });

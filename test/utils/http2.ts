@@ -118,13 +118,6 @@ export function sameH2Answer(answer: Http2Answer) {
   return { status: answer.status, contentType: answer.headers['content-type'], body: answer.body.toString() };
 }
 
-/** Resolves once `heard` has `count` entries (signals fire a tick after the client sees the answer); fails after 5 s. */
-export async function waitForCount(heard: unknown[], count: number): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (heard.length < count && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 5));
-  if (heard.length !== count) throw new Error(`expected ${count}, got ${heard.length}`);
-}
-
 /**
  * Runs `body` with the process's uncaughtException listeners (mocha's) set
  * aside and one that collects the errors in their place: an error a listener

@@ -33,3 +33,10 @@ export function connectForTest<K extends object, S>(
 export function disconnectAll(): void {
   for (const disconnect of connected.splice(0)) disconnect();
 }
+
+/** Resolves once `heard` has `count` entries (signals fire a tick after the client sees the answer); fails after 5 s. */
+export async function waitForCount(heard: unknown[], count: number): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (heard.length < count && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 5));
+  if (heard.length !== count) throw new Error(`expected ${count}, got ${heard.length}`);
+}
