@@ -135,10 +135,9 @@ export class RequestSignalsInstrumentation extends InstrumentationBase<RequestSi
   ): boolean {
     const settings = this.settings;
     const ignored = this.isIgnored(request, settings);
+    const args = [request, response];
     if (ignored && !settings.resolved.signalsForIgnored) {
-      return context.with(suppressTracing(context.active()), () =>
-        emitBelow !== undefined ? emitBelow() : Reflect.apply(EventEmitter.prototype.emit, server, [event, request, response])
-      );
+      return context.with(suppressTracing(context.active()), emitPlainly, undefined, server, event, args, emitBelow);
     }
     const stream = (request as http2.Http2ServerRequest).stream as http2.ServerHttp2Stream | undefined;
     const record = this.open({ server, scheme, request, response, stream }, ignored, settings);
@@ -147,7 +146,7 @@ export class RequestSignalsInstrumentation extends InstrumentationBase<RequestSi
     if (bindsListeners(record)) this.emitterContextPatch?.install();
     response.prependListener('close', onCloseEvent);
     if (stream === undefined && response.socket == null) finishWithConnection(record);
-    return this.runListeners(record, event, [request, response], emitBelow, true);
+    return this.runListeners(record, event, args, emitBelow, true);
   }
 
   /*
@@ -161,9 +160,7 @@ export class RequestSignalsInstrumentation extends InstrumentationBase<RequestSi
     const settings = this.settings;
     const ignored = this.isIgnored(request, settings);
     if (ignored && !settings.resolved.signalsForIgnored) {
-      return context.with(suppressTracing(context.active()), () =>
-        emitBelow !== undefined ? emitBelow() : Reflect.apply(EventEmitter.prototype.emit, server, ['stream', ...args])
-      );
+      return context.with(suppressTracing(context.active()), emitPlainly, undefined, server, 'stream', args, emitBelow);
     }
     const record = this.open({ server, scheme, request, response: new StreamResponse(stream), stream }, ignored, settings);
     setRecord(stream, record);
@@ -185,9 +182,7 @@ export class RequestSignalsInstrumentation extends InstrumentationBase<RequestSi
     emitBelow: (() => boolean) | undefined
   ): boolean {
     const record = recordOf(request);
-    if (record === undefined || record.finished) {
-      return emitBelow !== undefined ? emitBelow() : Reflect.apply(EventEmitter.prototype.emit, server, [event, request, response]);
-    }
+    if (record === undefined || record.finished) return emitPlainly(server, event, [request, response], emitBelow);
     return this.runListeners(record, event, [request, response], emitBelow, false);
   }
 
@@ -232,11 +227,17 @@ export class RequestSignalsInstrumentation extends InstrumentationBase<RequestSi
   }
 }
 
+/** The server's listeners as Node calls them (or the emit below us), with nothing of ours around them. */
+function emitPlainly(server: RequestSender, event: string, args: unknown[], emitBelow: (() => boolean) | undefined): boolean {
+  return emitBelow !== undefined ? emitBelow() : Reflect.apply(EventEmitter.prototype.emit, server, [event, ...args]);
+}
+
 /** The one 'close' listener of every response (or core HTTP/2 stream), which holds its record. */
 function onCloseEvent(this: object): void {
   const record = recordOf(this);
   if (record === undefined || record.finished) return;
-  forgetQueued(record);
+  // Only HTTP/1 responses are ever queued behind another on their connection.
+  if (record.stream === undefined) forgetQueued(record);
   record.events.closed(record);
 }
 
