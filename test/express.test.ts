@@ -6,6 +6,7 @@ import * as path from 'path';
 import { gotRequestException } from '../src';
 import { Report, exceptionsSeen, packageDir, runFixture, serverSpansOf } from './fixtures/express-fixture';
 import { ClientResponse, request } from './utils/client';
+import { countClosedResponses } from './utils/closed-responses';
 import { instrumentation, useInstrumentation } from './utils/instrumentation';
 import { Heard, record } from './utils/receivers';
 import { FIXTURES, RunningServer, startHttpServer } from './utils/server';
@@ -115,12 +116,14 @@ describe('Express 5, in this process', () => {
 
   it('once disabled, reports nothing and Express still answers', async () => {
     const heard = record(gotRequestException);
+    const closed = countClosedResponses(running.server);
     instrumentation.disable();
     try {
       const response = await request(running.port, { path: '/throw' });
-      await new Promise(resolve => setTimeout(resolve, 20));
+      await closed(1);
       assert.deepEqual([response.status, heard.length, exporter.getFinishedSpans().length], [500, 0, 0]);
     } finally {
+      closed.stop();
       instrumentation.enable();
     }
   });

@@ -8,10 +8,11 @@ import Fastify, { FastifyInstance } from 'fastify';
 import Fastify4 from 'fastify4';
 import { gotRequestException } from '../src';
 import { request } from './utils/client';
+import { ClosedResponses, countClosedResponses } from './utils/closed-responses';
 import { instrumentation, useInstrumentation } from './utils/instrumentation';
 import { describeErrorsTheFrameworkAnswers, exceptionEvents } from './utils/framework-errors';
 import { record } from './utils/receivers';
-import { exporter, serverSpans, waitForSpans } from './utils/tracing';
+import { exporter, serverSpans, waitForServerSpans, waitForSpans } from './utils/tracing';
 
 /* Both majors run in-process: the adapter hooks a diagnostics channel, which does not care what fastify is called. */
 const MAJORS = [
@@ -162,16 +163,6 @@ describe('Fastify: enabling and disabling', () => {
   });
 });
 
-/** Resolves once `count` SERVER spans have ended (other spans end before them). */
-async function waitForServerSpans(count: number): Promise<ReadableSpan[]> {
-  const deadline = Date.now() + 5000;
-  while (serverSpans().length < count) {
-    if (Date.now() > deadline) throw new Error(`expected ${count} SERVER spans, got ${serverSpans().length}`);
-    await new Promise(resolve => setTimeout(resolve, 5));
-  }
-  return serverSpans();
-}
-
 /*
  * @fastify/otel sees our SERVER span's RPC metadata and makes its own request
  * span INTERNAL. Whichever hears fastify.initialization first, one SERVER span.
@@ -189,8 +180,10 @@ for (const { label, create } of MAJORS) {
       after(() => fastifyOtel?.disable());
       const serve = useFastify(create);
 
+      let closed: ClosedResponses;
       async function requestTwice(): Promise<ReadableSpan[]> {
         const port = await serve(app => {
+          closed = countClosedResponses(app.server);
           app.get('/ok', async () => 'ok');
           throwingRoute(app);
         });
@@ -201,7 +194,7 @@ for (const { label, create } of MAJORS) {
 
       it('exports exactly one SERVER span per request', async () => {
         await requestTwice();
-        await new Promise(resolve => setTimeout(resolve, 20));
+        await closed(2);
         assert.deepEqual(
           serverSpans().map(span => span.attributes['url.path']),
           ['/ok', '/users/7']
