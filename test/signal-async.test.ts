@@ -10,6 +10,7 @@ import * as assert from 'node:assert/strict';
 import * as sinon from 'sinon';
 import { Receiver, Signal } from '../src/signals/signal';
 import { DiagSpy, spyOnDiag } from './utils/diag-spy';
+import { nextMacrotask } from './utils/macrotask';
 
 type Kwargs = { val?: unknown };
 type TestReceiver = Receiver<Kwargs, unknown>;
@@ -21,10 +22,6 @@ function deferred<T>(): { promise: Promise<T>; resolve(value: T): void } {
   let resolve!: (value: T) => void;
   const promise = new Promise<T>(res => (resolve = res));
   return { promise, resolve };
-}
-
-function nextMacrotask(): Promise<void> {
-  return new Promise(resolve => setImmediate(resolve));
 }
 
 /** A receiver that records its name when called, and answers with it. */
