@@ -14,7 +14,7 @@ import { instrumentation } from './instrumentation';
 import { record } from './receivers';
 import { waitForSpans } from './tracing';
 
-export interface FrameworkRoutes<Setup> {
+export interface RouteSetups<Setup> {
   /** Starts the framework's server with `setup` for one test; resolves with its port. */
   serve(setup: Setup): Promise<number>;
   /** The template of the routes below, '/users/{id}' or '/users/:id'. */
@@ -23,6 +23,9 @@ export interface FrameworkRoutes<Setup> {
   okRoute: Setup;
   /** GET /users/:id fails with an error the framework answers with a 500. */
   failingRoute: Setup;
+}
+
+export interface FrameworkRoutes<Setup> extends RouteSetups<Setup> {
   /** The failing route, and GET /ok answering 200. */
   failingRouteAndOk: Setup;
   /** GET /export answers 200 with a body that sends 'first rows\n', then fails. */
@@ -36,6 +39,12 @@ export interface FrameworkRoutes<Setup> {
 
 /** Call inside the describe whose hooks give `routes.serve`. */
 export function describeRoutesAndRequestFinished<Setup>(routes: FrameworkRoutes<Setup>): void {
+  describeRouteOnTheSpan(routes);
+  describeRequestFinished(routes);
+}
+
+/** The span is named by the route template, failing or not, and not when no route matched. */
+export function describeRouteOnTheSpan<Setup>(routes: RouteSetups<Setup>): void {
   const { serve, template } = routes;
 
   describe('the route on the span', () => {
@@ -62,6 +71,11 @@ export function describeRoutesAndRequestFinished<Setup>(routes: FrameworkRoutes<
       );
     });
   });
+
+}
+
+function describeRequestFinished<Setup>(routes: FrameworkRoutes<Setup>): void {
+  const { serve, template } = routes;
 
   describe('requestFinished', () => {
     it('fires once per request, failing or not', async () => {
