@@ -173,7 +173,7 @@ for (const major of [5, 4]) {
     let withExpressInstrumentation: Report;
     let withHttpAndExpressInstrumentations: Report;
     let registeredTwice: Report;
-    before(function () {
+    before(async function () {
       this.timeout(60_000);
       if (major === 4) {
         scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'express4-'));
@@ -181,16 +181,14 @@ for (const major of [5, 4]) {
       } else {
         expressDir = packageDir('express');
       }
-      report = runFixture('express-app.js', expressDir);
-      registeredTwice = runFixture('express-app.js', expressDir, '--twice');
-      bare = runFixture('express-app.js', expressDir, '--bare');
-      withExpressInstrumentation = runFixture('express-app.js', expressDir, '--with-express-instrumentation');
-      withHttpAndExpressInstrumentations = runFixture(
-        'express-app.js',
-        expressDir,
-        '--with-http-instrumentation',
-        '--with-express-instrumentation'
-      );
+      // Five processes, at once.
+      [report, registeredTwice, bare, withExpressInstrumentation, withHttpAndExpressInstrumentations] = await Promise.all([
+        runFixture('express-app.js', expressDir),
+        runFixture('express-app.js', expressDir, '--twice'),
+        runFixture('express-app.js', expressDir, '--bare'),
+        runFixture('express-app.js', expressDir, '--with-express-instrumentation'),
+        runFixture('express-app.js', expressDir, '--with-http-instrumentation', '--with-express-instrumentation'),
+      ]);
     });
     after(() => {
       if (scratch !== undefined) fs.rmSync(scratch, { recursive: true, force: true });

@@ -36,6 +36,20 @@ export function runJsonFixture<T>(args: string[], { cwd = FIXTURES, env = proces
 }
 
 /**
+ * Starts every run at once (fixture processes are independent) and returns
+ * their promises, each already handled: a failure reaches the suite that
+ * awaits that run, not whichever test is running when it happens.
+ */
+export function startAll<T>(runs: Record<string, () => Promise<T>>): Record<string, Promise<T>> {
+  const started: Record<string, Promise<T>> = {};
+  for (const [name, run] of Object.entries(runs)) {
+    started[name] = run();
+    started[name].catch(() => undefined);
+  }
+  return started;
+}
+
+/**
  * Runs an ES module app of test/fixtures (`dir`/app.mjs) the documented way,
  * `node --import ./telemetry.mjs app.mjs`, with the apps' shared telemetry
  * (test/fixtures/telemetry.mjs); `loaderHook: false` leaves its ESM loader hook out.
