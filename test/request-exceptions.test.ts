@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { runJsonFixture, startAll } from './utils/run-fixture';
+import { runJsonFixture, startAtOnce } from './utils/run-fixture';
 
 interface Report {
   status: number | string;
@@ -27,10 +27,9 @@ function appView(report: Report) {
 
 describe('exceptions raised by request listeners', () => {
   // Every mode, instrumented and bare: six processes, at once.
-  let runs: Record<string, Promise<Report>>;
-  before(() => {
-    runs = startAll(Object.fromEntries(MODES.flatMap(mode => [[mode, () => runApp(mode)], [`${mode} --bare`, () => runApp(mode, true)]])));
-  });
+  const runs = startAtOnce(
+    Object.fromEntries(MODES.flatMap(mode => [[mode, () => runApp(mode)], [`${mode} --bare`, () => runApp(mode, true)]]))
+  );
 
   describe('a synchronous throw', () => {
     let report: Report;

@@ -36,16 +36,19 @@ export function runJsonFixture<T>(args: string[], { cwd = FIXTURES, env = proces
 }
 
 /**
- * Starts every run at once (fixture processes are independent) and returns
- * their promises, each already handled: a failure reaches the suite that
- * awaits that run, not whichever test is running when it happens.
+ * Mocha hook: this describe's before hook starts every run at once (fixture
+ * processes are independent); the suites inside await theirs by name. Each
+ * promise is handled from the start: a failure reaches the suite that awaits
+ * that run, not whichever test is running when it happens.
  */
-export function startAll<T>(runs: Record<string, () => Promise<T>>): Record<string, Promise<T>> {
+export function startAtOnce<T>(runs: Record<string, () => Promise<T>>): Record<string, Promise<T>> {
   const started: Record<string, Promise<T>> = {};
-  for (const [name, run] of Object.entries(runs)) {
-    started[name] = run();
-    started[name].catch(() => undefined);
-  }
+  before(() => {
+    for (const [name, run] of Object.entries(runs)) {
+      started[name] = run();
+      started[name].catch(() => undefined);
+    }
+  });
   return started;
 }
 
