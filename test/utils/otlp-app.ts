@@ -51,24 +51,38 @@ export interface OtlpExport<R extends Receiver> {
   failing: ExportedSpan | undefined;
 }
 
-/** Mocha hooks: a receiver, and the app run against it once (`protocol` and the rest of `args` go to otlp-app.js). */
-export function useOtlpExport<R extends Receiver>(
+/** Starts a receiver and runs the app against it once (`protocol` and the rest of `args` go to otlp-app.js). */
+export async function startOtlpExport<R extends Receiver>(
   startReceiver: () => Promise<R>,
   [protocol, ...args]: string[],
   env: Record<string, string>
-): OtlpExport<R> {
-  const run = { traceId: randomBytes(16).toString('hex'), parentSpanId: randomBytes(8).toString('hex') } as OtlpExport<R>;
-  before(async () => {
-    run.receiver = await startReceiver();
-    const app = await runOtlpApp([protocol, `00-${run.traceId}-${run.parentSpanId}-01`, ...args], {
-      ...env,
-      OTEL_EXPORTER_OTLP_ENDPOINT: run.receiver.endpoint,
-    });
+): Promise<OtlpExport<R>> {
+  const traceId = randomBytes(16).toString('hex');
+  const parentSpanId = randomBytes(8).toString('hex');
+  const receiver = await startReceiver();
+  const app = await runOtlpApp([protocol, `00-${traceId}-${parentSpanId}-01`, ...args], {
+    ...env,
+    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
+  });
+  try {
     assert.equal(app.code, 0, `the app exited with ${app.code}\n${app.stderr}`);
     assert.deepEqual(app.statuses, [200, 500], 'the app answered differently than it does uninstrumented');
-    run.checkout = run.receiver.spans.find(span => span.attributes['url.path'] === '/checkout');
-    run.failing = run.receiver.spans.find(span => span.attributes['url.path'] === '/orders/42');
-  });
+  } catch (error) {
+    await receiver.close();
+    throw error;
+  }
+  const find = (urlPath: string) => receiver.spans.find(span => span.attributes['url.path'] === urlPath);
+  return { receiver, traceId, parentSpanId, checkout: find('/checkout'), failing: find('/orders/42') };
+}
+
+/** Mocha hooks: startOtlpExport in this suite's before hook, the receiver closed after it. */
+export function useOtlpExport<R extends Receiver>(
+  startReceiver: () => Promise<R>,
+  args: string[],
+  env: Record<string, string>
+): OtlpExport<R> {
+  const run = {} as OtlpExport<R>;
+  before(async () => Object.assign(run, await startOtlpExport(startReceiver, args, env)));
   after(() => run.receiver?.close());
   return run;
 }
