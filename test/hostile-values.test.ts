@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { Fixture, ServerCounts, ServerReport, getOutcome, startFixture } from './utils/load';
+import { startAtOnce } from './utils/run-fixture';
 
 /*
  * Values the app throws, rejects with or returns that fight being looked at:
@@ -45,20 +46,35 @@ describe('hostile values: the app behaves exactly as without us', function () {
     }
   }
 
-  /** A bare and an instrumented server for the suite: what the app sees must be the same on both. */
-  function useServers(captureRejections: boolean): { bare: Server; instrumented: Server } {
-    const servers = {} as { bare: Server; instrumented: Server };
-    before(async () => {
-      const [bare, instrumented] = await Promise.all([
-        startFixture({ exporter: 'count', bare: true, captureRejections }),
-        startFixture({ exporter: 'count', captureRejections }),
-      ]);
-      servers.bare = new Server(bare);
-      servers.instrumented = new Server(instrumented);
-    });
-    after(async () => {
-      await Promise.all([servers.bare.fixture.stop(), servers.instrumented.fixture.stop()]);
-    });
+  interface Servers {
+    bare: Server;
+    instrumented: Server;
+  }
+
+  /** A bare and an instrumented server: what the app sees must be the same on both. */
+  async function startServers(captureRejections: boolean): Promise<Servers> {
+    const [bare, instrumented] = await Promise.all([
+      startFixture({ exporter: 'count', bare: true, captureRejections }),
+      startFixture({ exporter: 'count', captureRejections }),
+    ]);
+    return { bare: new Server(bare), instrumented: new Server(instrumented) };
+  }
+
+  // A pair per suite below, all started at once, all stopped at the end.
+  const pairs = startAtOnce({
+    'with captureRejections': () => startServers(true),
+    'without captureRejections': () => startServers(false),
+    receivers: () => startServers(true),
+  });
+  after(async () => {
+    const started = await Promise.all(Object.values(pairs).map(pair => pair.catch(() => undefined)));
+    await Promise.all(started.flatMap(pair => (pair === undefined ? [] : [pair.bare.fixture.stop(), pair.instrumented.fixture.stop()])));
+  });
+
+  /** This suite's pair, once started. */
+  function useServers(name: string): Servers {
+    const servers = {} as Servers;
+    before(async () => Object.assign(servers, await pairs[name]));
     return servers;
   }
 
@@ -76,8 +92,9 @@ describe('hostile values: the app behaves exactly as without us', function () {
   }
 
   for (const captureRejections of [true, false]) {
-    describe(captureRejections ? 'with captureRejections' : 'without captureRejections', () => {
-      const servers = useServers(captureRejections);
+    const name = captureRejections ? 'with captureRejections' : 'without captureRejections';
+    describe(name, () => {
+      const servers = useServers(name);
 
       async function compare(path: string, headers?: Record<string, string>): Promise<ServerReport> {
         // Two processes: the same request to both at once.
@@ -111,7 +128,7 @@ describe('hostile values: the app behaves exactly as without us', function () {
   }
 
   describe('receivers', () => {
-    const servers = useServers(true);
+    const servers = useServers('receivers');
     for (const signal of ['started', 'finished', 'exception']) {
       for (const variant of ['', '&async']) {
         const path = `${signal === 'exception' ? '/reject' : '/ok'}?hostile=${signal}${variant}`;
