@@ -229,7 +229,7 @@ export class RequestSignalsInstrumentation extends InstrumentationBase<RequestSi
 
 /** The server's listeners as Node calls them (or the emit below us), with nothing of ours around them. */
 function emitPlainly(server: RequestSender, event: string, args: unknown[], emitBelow: (() => boolean) | undefined): boolean {
-  return emitBelow !== undefined ? emitBelow() : Reflect.apply(EventEmitter.prototype.emit, server, [event, ...args]);
+  return emitBelow !== undefined ? emitBelow() : EventEmitter.prototype.emit.apply(server, [event, ...args]);
 }
 
 /** The one 'close' listener of every response (or core HTTP/2 stream), which holds its record. */

@@ -77,7 +77,8 @@ export function isNativePromise(value: unknown): value is Promise<unknown> {
  */
 export function observeRejection(promise: Promise<unknown>, onRejected: (reason: unknown) => void): boolean {
   try {
-    Reflect.apply(Promise.prototype.then, promise, [undefined, onRejected]);
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- the intrinsic `then`, applied to this promise
+    void Reflect.apply(Promise.prototype.then, promise, [undefined, onRejected]);
     return true;
   } catch {
     return false;

@@ -21,16 +21,16 @@ export class StreamRequest implements Http2StreamRequest {
   ) {}
 
   get method(): string | undefined {
-    return this.headers[':method'] as string | undefined;
+    return this.headers[':method'];
   }
 
   get url(): string | undefined {
-    return this.headers[':path'] as string | undefined;
+    return this.headers[':path'];
   }
 
   /** The session's socket (a proxy that answers reads such as remoteAddress). */
   get socket(): Socket | undefined {
-    return this.stream.session?.socket as Socket | undefined;
+    return this.stream.session?.socket;
   }
 }
 

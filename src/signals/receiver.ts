@@ -41,7 +41,7 @@ export function receiver<T extends AnySignal>(
 
 function assertSignal(value: unknown, index: number): void {
   // Duck-typed so that a signal from another copy of this package passes.
-  const connect = (value as AnySignal | null | undefined)?.connect;
+  const connect = (value as { connect?: unknown } | null | undefined)?.connect;
   if (typeof connect !== 'function') {
     throw new TypeError(`receiver() expects signals, got ${describe(value)} at position ${index}`);
   }

@@ -12,8 +12,7 @@
 /** The key of a registration when no function identity is wanted. */
 export type DispatchUid = string | number | symbol;
 
-// eslint-disable-next-line @typescript-eslint/ban-types
-type AnyFunction = Function;
+type AnyFunction = (...args: never[]) => unknown;
 
 /** What a WeakMap (object senders) and a Map (primitive senders) have in common here. */
 interface SenderMap {

@@ -6,8 +6,7 @@ import { diag } from '@opentelemetry/api';
 import { diagLoggerRegistered } from '../internals/node-and-opentelemetry';
 import { isPromiseLike, receiverName, safeString } from '../safety/foreign-values';
 
-// eslint-disable-next-line @typescript-eslint/ban-types
-type AnyFunction = Function;
+type AnyFunction = (...args: never[]) => unknown;
 
 /** asend's gather: awaits every response together, keeping the pairs' order. */
 export async function awaitResponses<P extends [unknown, unknown]>(responses: P[]): Promise<P[]> {

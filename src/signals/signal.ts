@@ -51,8 +51,7 @@ export interface DisconnectOptions<S = unknown> {
 
 export type SendResponses<K extends object, S> = Array<[Receiver<K, S>, unknown]>;
 
-// eslint-disable-next-line @typescript-eslint/ban-types
-type AnyFunction = Function;
+type AnyFunction = (...args: never[]) => unknown;
 
 /** Called after each receiver of an instrumented dispatch with its duration. */
 export type ReceiverTimer = (receiver: AnyFunction, durationMs: number) => void;
