@@ -7,6 +7,7 @@
  * decided at connect.
  */
 import * as assert from 'node:assert/strict';
+import { diag } from '@opentelemetry/api';
 import * as sinon from 'sinon';
 import { Receiver, Signal } from '../src/signals/signal';
 import { DiagSpy, spyOnDiag } from './utils/diag-spy';
@@ -108,7 +109,7 @@ describe('Signal async sends', () => {
       const calls: string[] = [];
       signal.connect(recording(calls, 'async', 'async'));
       signal.connect(recording(calls, 'sync', 'sync'));
-      signal._notifyRobust(sender, { signal });
+      signal._notifyRobust(sender, { signal }, { where: 'a test', logger: diag });
       assert.deepEqual(calls, ['sync', 'async']);
     });
   });

@@ -456,7 +456,7 @@ describe('Signal', () => {
       signal.connect(fails);
       signal.connect(receiver1Arg);
       assert.equal(signal.sendRobust(sender, { val: 'next' })[1][1], 'next');
-      assert.doesNotThrow(() => signal._notifyRobust(sender, { signal }));
+      assert.doesNotThrow(() => signal._notifyRobust(sender, { signal }, { where: 'a test', logger: diag }));
       sinon.assert.calledTwice(diagSpy.error);
     });
   });

@@ -10,6 +10,7 @@ import type { ServerResponse } from 'http';
 import { streamAborted } from '../servers/http2-stream-views';
 import type { FenceReporter } from '../safety/fence';
 import type { RequestSender } from '../signals/request-signals';
+import type { FailureReporting } from '../signals/responses';
 import { gotRequestException, requestFinished, requestStarted } from '../signals/request-signals';
 import type { ReceiverKwargs, ReceiverTimer, Signal } from '../signals/signal';
 import type { ServerMetrics } from '../span/metrics';
@@ -26,11 +27,15 @@ export class RequestLifecycle implements RequestEvents {
   /** Replaced by setConfig(): the slow-receiver timer, when a threshold is set. */
   timer: ReceiverTimer | undefined;
 
+  /** Receivers' failures go to the instrumentation's logger, like everything a request logs. */
+  private readonly failures: FailureReporting;
+
   constructor(
     metrics: ServerMetrics,
     private readonly diag: () => DiagLogger
   ) {
     this.metrics = metrics;
+    this.failures = { where: 'a request signal', get logger() { return diag(); } };
   }
 
   /* Fires before the listeners run, with the span active. */
@@ -100,7 +105,7 @@ export class RequestLifecycle implements RequestEvents {
     signal: Signal<K, RequestSender>,
     kwargs: ReceiverKwargs<K, RequestSender>
   ): void {
-    dispatchSignal(record, signal, kwargs, this.metrics, this.timer);
+    dispatchSignal(record, signal, kwargs, this.metrics, this.timer, this.failures);
   }
 
   private logInternalError(what: string, failure: unknown): void {
