@@ -20,7 +20,7 @@ export interface StartedSdk {
  * instrumentation-http keeps the client side (a CLIENT span for each outgoing
  * request), but opens no SERVER span: ours is the request's one SERVER span.
  */
-export const AUTO_INSTRUMENTATIONS_CONFIG = {
+const AUTO_INSTRUMENTATIONS_CONFIG = {
   '@opentelemetry/instrumentation-http': { disableIncomingRequestInstrumentation: true },
 };
 

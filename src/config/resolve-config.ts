@@ -9,7 +9,7 @@ import { splitTarget } from '../parsing/request-target';
 import type { IgnoreMatcher, RequestSignalsInstrumentationConfig } from '../types';
 import { describe } from '../safety/foreign-values';
 
-export const DEFAULT_MAX_ATTRIBUTE_VALUE_LENGTH = 4096;
+const DEFAULT_MAX_ATTRIBUTE_VALUE_LENGTH = 4096;
 
 export interface ResolvedConfig {
   readonly isIgnored: ((request: ServerRequest) => boolean) | undefined;

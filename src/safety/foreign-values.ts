@@ -50,7 +50,7 @@ export function constructorName(value: unknown): string | undefined {
 }
 
 /** A function's name, when it can be read. */
-export function functionName(fn: unknown): string | undefined {
+function functionName(fn: unknown): string | undefined {
   const name = readProperty(fn, 'name');
   return typeof name === 'string' ? name : undefined;
 }

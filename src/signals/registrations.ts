@@ -187,7 +187,7 @@ function mergeByOrder(a: readonly Registration[], b: readonly Registration[]): R
   return [...a, ...b].sort((x, y) => x.order - y.order);
 }
 
-export function isWeakKey(value: unknown): value is object {
+function isWeakKey(value: unknown): value is object {
   return (typeof value === 'object' && value !== null) || typeof value === 'function';
 }
 
