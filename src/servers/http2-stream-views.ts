@@ -5,7 +5,6 @@
  * response, from the stream and its headers. Receivers get the stream and
  * the headers themselves (RequestKwargs.stream, .headers).
  */
-import { constants } from 'http2';
 import type { IncomingHttpHeaders, ServerHttp2Stream } from 'http2';
 import type { Socket } from 'net';
 import type { Http2StreamRequest, Http2StreamResponse } from '../signals/request-signals';
@@ -50,14 +49,4 @@ export class StreamResponse implements Http2StreamResponse {
   getHeader(name: string): number | string | string[] | undefined {
     return this.stream.sentHeaders?.[name];
   }
-}
-
-/**
- * Whether an HTTP/2 stream closed before its response finished: reset by
- * either side (RST_STREAM), or cut with its session (destroyed, GOAWAY).
- * Node's compatibility response reports itself finished even then, so the
- * stream's own `aborted` flag and reset code decide.
- */
-export function streamAborted(stream: ServerHttp2Stream | undefined): boolean {
-  return stream === undefined || stream.aborted || (stream.rstCode !== undefined && stream.rstCode !== constants.NGHTTP2_NO_ERROR);
 }
