@@ -37,7 +37,8 @@ const instrumentation = new RequestSignalsInstrumentation();
 registerInstrumentations({ tracerProvider, instrumentations: [instrumentation] });
 connectReceivers(1);
 // Required now, not imported: the instrumentation hooks the require of the server module.
-const http: ServerModule = require(H2 ? 'http2' : 'http');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const http = require(H2 ? 'http2' : 'http') as ServerModule;
 
 let minimalSpan: 'six' | 'eleven' | undefined; // undefined: no hand-written span
 const answer: RequestListener = (_request, response) => response.end('ok');
@@ -81,10 +82,14 @@ async function main(): Promise<void> {
   const minimal11 = median(overhead('minimal-span-11'));
   const [what, unit] = H2 ? ['HTTP/2 streams', 'stream'] : ['requests', 'req'];
   console.log(`${ROUNDS} rounds x 4 states x ${REQUESTS} ${what} in memory, one process, Node ${process.version}`);
-  console.log(`bare ${median(figures.bare).toFixed(2)} µs/${unit}; overhead: signals+sdk ${ours.toFixed(2)}, ` +
-    `minimal-span ${minimal.toFixed(2)}, minimal-span-11 ${minimal11.toFixed(2)} µs/${unit}`);
-  console.log(`signals+sdk / minimal-span ${(ours / minimal).toFixed(2)} (target ≤ 1.25); ` +
-    `signals+sdk / minimal-span-11 ${(ours / minimal11).toFixed(2)}`);
+  console.log(
+    `bare ${median(figures.bare).toFixed(2)} µs/${unit}; overhead: signals+sdk ${ours.toFixed(2)}, ` +
+      `minimal-span ${minimal.toFixed(2)}, minimal-span-11 ${minimal11.toFixed(2)} µs/${unit}`
+  );
+  console.log(
+    `signals+sdk / minimal-span ${(ours / minimal).toFixed(2)} (target ≤ 1.25); ` +
+      `signals+sdk / minimal-span-11 ${(ours / minimal11).toFixed(2)}`
+  );
 }
 
 main().catch(error => {

@@ -32,10 +32,20 @@ import { Load, loadInMemory } from './_in-memory-load';
 
 /** The driver's messages (bench/variants.ts) and the replies. */
 export type DriverMessage = 'stats' | { inMemory: number; pairs: number } | { allocations: number; pairs: number };
-export interface ServerStats { cpu: NodeJS.CpuUsage; spans: number; receiverCalls: number }
+export interface ServerStats {
+  cpu: NodeJS.CpuUsage;
+  spans: number;
+  receiverCalls: number;
+}
 /** µs per request (or heap bytes per request), one entry per batch. */
-export interface Pairs { off: number[]; on: number[] }
-export interface InMemoryPairs extends Pairs { spansPerReq: number; callsPerReq: number }
+export interface Pairs {
+  off: number[];
+  on: number[];
+}
+export interface InMemoryPairs extends Pairs {
+  spansPerReq: number;
+  callsPerReq: number;
+}
 
 /** A 'request' listener of an http server or of http2's compatibility API. */
 export type RequestListener = (
@@ -44,7 +54,9 @@ export type RequestListener = (
   response: ServerResponse | Http2ServerResponse
 ) => void;
 /** `http` or `http2`, as serve() uses it. */
-export interface ServerModule { createServer(listener: RequestListener): Server }
+export interface ServerModule {
+  createServer(listener: RequestListener): Server;
+}
 /** Turns the variant's instrumentation on (true) or off. */
 export type Switch = (on: boolean) => void;
 type Wrap = (listener: RequestListener) => RequestListener;
@@ -89,7 +101,8 @@ export function setUpSdk(): NodeTracerProvider {
  * variant creates them first (and instrumentation-http, registered before ours, wraps outside it).
  */
 export function requireHttp(): typeof import('http') {
-  return require('http');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- when it is required matters (above)
+  return require('http') as typeof import('http');
 }
 
 let receiverCalls = 0;
@@ -103,7 +116,8 @@ interface Connectable {
 /** Connects `count` trivial receivers to each of the three request signals; returns a function that disconnects them. */
 export function connectReceivers(count: number): () => void {
   // Required when called: bare, which connects none, loads none of the package.
-  const signals: typeof import('../../src') = require('../../src');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const signals = require('../../src') as typeof import('../../src');
   const connected: Array<[Connectable, () => void]> = [];
   const all: Connectable[] = [signals.requestStarted, signals.requestFinished, signals.gotRequestException];
   for (const signal of all) {
@@ -136,7 +150,11 @@ async function inMemoryBatch(server: Server, load: Load, requests: number): Prom
 }
 
 /** `pairs` batches with the instrumentation off and as many with it on, alternating which goes first. */
-async function alternatingPairs(switchTo: Switch, pairs: number, batch: (on: boolean) => Promise<number>): Promise<Pairs> {
+async function alternatingPairs(
+  switchTo: Switch,
+  pairs: number,
+  batch: (on: boolean) => Promise<number>
+): Promise<Pairs> {
   const result: Pairs = { off: [], on: [] };
   for (let i = 0; i < pairs; i++) {
     for (const on of i % 2 === 0 ? [false, true] : [true, false]) {
@@ -149,7 +167,13 @@ async function alternatingPairs(switchTo: Switch, pairs: number, batch: (on: boo
 }
 
 /** CPU pairs, counting the spans and receiver calls of the batches with the instrumentation on. */
-async function inMemoryPairs(server: Server, load: Load, switchTo: Switch, requests: number, pairs: number): Promise<InMemoryPairs> {
+async function inMemoryPairs(
+  server: Server,
+  load: Load,
+  switchTo: Switch,
+  requests: number,
+  pairs: number
+): Promise<InMemoryPairs> {
   let spans = 0;
   let calls = 0;
   const result = await alternatingPairs(switchTo, pairs, async on => {
@@ -177,7 +201,13 @@ async function allocationBatch(server: Server, load: Load, requests: number): Pr
   return (v8.getHeapStatistics().used_heap_size - before) / requests;
 }
 
-function allocationPairs(server: Server, load: Load, switchTo: Switch, requests: number, pairs: number): Promise<Pairs> {
+function allocationPairs(
+  server: Server,
+  load: Load,
+  switchTo: Switch,
+  requests: number,
+  pairs: number
+): Promise<Pairs> {
   return alternatingPairs(switchTo, pairs, () => allocationBatch(server, load, requests));
 }
 
@@ -190,6 +220,17 @@ function instrumentationSwitch(instrumentations: Instrumentation[]): Switch {
     if (on) for (const instrumentation of instrumentations) instrumentation.enable();
     else for (const instrumentation of [...instrumentations].reverse()) instrumentation.disable();
   };
+}
+
+/** Answers one of the driver's messages (see the header). */
+async function answerDriver(message: DriverMessage, server: Server, load: Load, switcher: Switch): Promise<void> {
+  const send = (reply: ServerStats | Pairs) => process.send!(reply);
+  if (message === 'stats') {
+    send(await stats());
+    return;
+  }
+  if ('inMemory' in message) send(await inMemoryPairs(server, load, switcher, message.inMemory, message.pairs));
+  if ('allocations' in message) send(await allocationPairs(server, load, switcher, message.allocations, message.pairs));
 }
 
 /**
@@ -207,13 +248,7 @@ export function serve(
   const server = createServer !== undefined ? createServer(wrap) : http.createServer(wrap(answer));
   server.listen(0, '127.0.0.1', () => process.stdout.write(`${(server.address() as AddressInfo).port}\n`));
   // Only the driver sends messages (a forked child's IPC channel), and only these.
-  const send = (reply: ServerStats | Pairs) => process.send!(reply);
-  process.on('message', async (message: unknown) => {
-    const request = message as DriverMessage;
-    if (request === 'stats') return send(await stats());
-    if ('inMemory' in request) send(await inMemoryPairs(server, load, switcher, request.inMemory, request.pairs));
-    if ('allocations' in request) send(await allocationPairs(server, load, switcher, request.allocations, request.pairs));
-  });
+  process.on('message', message => void answerDriver(message as DriverMessage, server, load, switcher));
   process.on('disconnect', () => process.exit(0));
   // Run by hand: SIGUSR2 prints the CPU usage; SIGINT exits normally, so --cpu-prof writes its profile.
   process.on('SIGUSR2', () => process.stdout.write(`${JSON.stringify(process.cpuUsage())}\n`));

@@ -36,6 +36,7 @@ function frame(type: number, flags: number, streamId: number, payload: Buffer): 
 const literal = (value: string): Buffer => Buffer.concat([Buffer.from([value.length]), Buffer.from(value)]);
 
 // Static table: 2 :method GET, 6 :scheme http; literal values for 4 :path, 1 :authority, 58 user-agent, 19 accept.
+// prettier-ignore
 const HEADER_BLOCK = Buffer.concat([
   Buffer.from([0x82, 0x86, 0x04]), literal('/items/42?page=2'),
   Buffer.from([0x01]), literal('127.0.0.1:8080'),
@@ -72,7 +73,10 @@ class FrameReader {
   private payloadLeft = 0;
   private received = 0;
 
-  constructor(private readonly socket: Duplex, private readonly onStreamEnd: () => void) {}
+  constructor(
+    private readonly socket: Duplex,
+    private readonly onStreamEnd: () => void
+  ) {}
 
   read(chunk: Buffer): void {
     let at = 0;

@@ -38,11 +38,21 @@ class InMemorySocket extends Duplex {
   override _writev(chunks: Array<{ chunk: Buffer }>, callback: WriteCallback): void {
     this._write(Buffer.concat(chunks.map(c => c.chunk)), null, callback);
   }
-  setTimeout(): this { return this; }
-  setNoDelay(): this { return this; }
-  setKeepAlive(): this { return this; }
-  ref(): this { return this; }
-  unref(): this { return this; }
+  setTimeout(): this {
+    return this;
+  }
+  setNoDelay(): this {
+    return this;
+  }
+  setKeepAlive(): this {
+    return this;
+  }
+  ref(): this {
+    return this;
+  }
+  unref(): this {
+    return this;
+  }
 }
 
 /** Serves `count` requests through `server` in memory, one after the other. */

@@ -76,7 +76,11 @@ export function withMinimalSpan<Req extends SpanRequest, Res extends SpanRespons
   return function tracedListener(request, response) {
     if (!isTracing()) return listener.call(this, request, response);
     const parent = propagation.extract(ROOT_CONTEXT, request.headers);
-    const span = tracer.startSpan(request.method!, { kind: SpanKind.SERVER, attributes: attributesOf(request) }, parent);
+    const span = tracer.startSpan(
+      request.method!,
+      { kind: SpanKind.SERVER, attributes: attributesOf(request) },
+      parent
+    );
     response.once('finish', () => {
       if (statusAtEnd) span.setAttribute('http.response.status_code', response.statusCode);
       span.end();
