@@ -60,7 +60,7 @@ async function startServers(variants: string[], execArgv?: string[]): Promise<Va
   const failure = started.find(result => result.status === 'rejected');
   if (failure === undefined) return servers;
   stopServers(servers);
-  throw (failure as PromiseRejectedResult).reason;
+  throw failure.reason;
 }
 
 function stopServers(servers: VariantServer[]): void {
