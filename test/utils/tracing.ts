@@ -1,3 +1,4 @@
+import { SpanKind } from '@opentelemetry/api';
 import { InMemorySpanExporter, ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 
@@ -26,5 +27,5 @@ export async function waitForSpans(count: number, timeoutMs = 5000): Promise<Rea
 }
 
 export function serverSpans(): ReadableSpan[] {
-  return exporter.getFinishedSpans().filter(span => span.kind === 1);
+  return exporter.getFinishedSpans().filter(span => span.kind === SpanKind.SERVER);
 }
