@@ -17,6 +17,9 @@ export default tseslint.config(
       sourceType: 'commonjs',
       globals: { require: 'readonly', module: 'writable', process: 'readonly', console: 'readonly', __dirname: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', setImmediate: 'readonly', Buffer: 'readonly', URL: 'readonly', performance: 'readonly' },
     },
+    // As for TypeScript: a leading underscore marks a parameter kept for its position (Express tells error
+    // middleware by its four parameters).
+    rules: { 'no-unused-vars': ['error', { argsIgnorePattern: '^_' }] },
   },
   { files: ['**/*.mjs'], languageOptions: { sourceType: 'module' } },
   {
