@@ -61,6 +61,7 @@ describe('reportRequestException() and setRoute() for other frameworks', () => {
 
   it('fires once for an error reported and then thrown', async () => {
     const exceptions = record(gotRequestException);
+    // eslint-disable-next-line @typescript-eslint/no-misused-promises -- async on purpose: tests a listener that rejects
     const port = await serve(async (req, res) => {
       const error = new Error('reported, then rejected');
       reportRequestException(req, error);
@@ -117,7 +118,7 @@ describe('reportRequestException() and setRoute() for other frameworks', () => {
     let thrown: unknown;
     const port = await serve((req, res) => {
       try {
-        setRoute(req, '' as string);
+        setRoute(req, '');
       } catch (error) {
         thrown = error;
       }
