@@ -28,4 +28,16 @@ export default tseslint.config(
     files: ['src/servers/**/*.ts', 'src/frameworks/**/*.ts'],
     rules: { 'prefer-rest-params': 'off' },
   },
+  {
+    // Async on purpose: Signal tells async receivers apart by their AsyncFunction tag (Django's
+    // iscoroutinefunction), so these tests connect async receivers that have nothing to await.
+    files: ['test/signal*.test.ts'],
+    rules: { '@typescript-eslint/require-await': 'off' },
+  },
+  {
+    // Async on purpose: Fastify (routes, hooks, plugins), Koa and Express take what an async handler
+    // returns, or rejects with, on another path than a sync handler's, and these tests serve async ones.
+    files: ['test/fastify.test.ts', 'test/http2-frameworks.test.ts'],
+    rules: { '@typescript-eslint/require-await': 'off' },
+  },
 );
