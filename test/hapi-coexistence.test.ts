@@ -11,7 +11,7 @@ import { FIXTURES } from './utils/server';
 interface CoexistenceReport {
   statuses: number[];
   heard: Array<{ url: string; spanId: string; active: boolean; original: boolean }>;
-  spans: Array<{ name: string; kind: number; scope: string; spanId: string; parentSpanId?: string; path?: string; exceptionEvents: number }>;
+  spans: Array<{ name: string; kind: SpanKind; scope: string; spanId: string; parentSpanId?: string; path?: string; exceptionEvents: number }>;
 }
 
 /* A child process (test/fixtures/hapi/coexistence.js): instrumentation-hapi patches @hapi/hapi for good. */

@@ -147,7 +147,7 @@ describe('Hono 4: requestFinished and streams', () => {
             await body.write('first rows\n');
             throw new Error('the export query failed');
           },
-          async () => undefined
+          () => Promise.resolve()
         )
       )
     );

@@ -15,9 +15,9 @@ export type Setup = (server: Server) => void | Promise<void>;
 export const hapi = {} as { Hapi: typeof HapiModule; Boom: typeof BoomModule };
 
 export const failure = new Error('route failure');
-export const throwingRoute: Setup = server =>
+export const throwingRoute = (server: Server): void =>
   server.route({ method: 'GET', path: '/users/{id}', handler: () => { throw failure; } });
-export const rejectingRoute: Setup = server =>
+export const rejectingRoute = (server: Server): void =>
   // eslint-disable-next-line @typescript-eslint/require-await -- async on purpose: a handler that rejects (throwingRoute throws)
   server.route({ method: 'GET', path: '/users/{id}', handler: async () => { throw failure; } });
 
