@@ -60,8 +60,8 @@ describe('reportRequestException() and setRoute() for other frameworks', () => {
   });
 
   it('fires once for an error reported and then thrown', async () => {
+    /* eslint-disable @typescript-eslint/no-misused-promises -- async on purpose: tests a listener that rejects */
     const exceptions = record(gotRequestException);
-    // eslint-disable-next-line @typescript-eslint/no-misused-promises -- async on purpose: tests a listener that rejects
     const port = await serve(async (req, res) => {
       const error = new Error('reported, then rejected');
       reportRequestException(req, error);
@@ -70,6 +70,7 @@ describe('reportRequestException() and setRoute() for other frameworks', () => {
       process.once('unhandledRejection', () => undefined);
       throw error;
     });
+    /* eslint-enable @typescript-eslint/no-misused-promises */
     await request(port);
     await waitForSpans(1);
     await new Promise(resolve => setTimeout(resolve, 20));
