@@ -133,6 +133,7 @@ describe('loadOptionalPeer', () => {
   });
 
   it('returns the module of an installed package', () => {
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- compared by reference, never called
     assert.equal(loadOptionalPeer<typeof import('node:path')>('path')?.join, path.join);
   });
 
