@@ -50,7 +50,11 @@ export interface RouteHandler {
 export function nestFixture(): NestFixture {
   /* eslint-disable @typescript-eslint/no-require-imports -- loaded once the instrumentation is enabled, for its require hooks */
   const app = require(path.join(FIXTURES, 'nest', 'app.js')) as Omit<NestFixture, 'common' | 'core'>;
-  return { ...app, common: require('@nestjs/common') as typeof NestCommon, core: require('@nestjs/core') as typeof NestCore };
+  return {
+    ...app,
+    common: require('@nestjs/common') as typeof NestCommon,
+    core: require('@nestjs/core') as typeof NestCore,
+  };
   /* eslint-enable @typescript-eslint/no-require-imports */
 }
 
