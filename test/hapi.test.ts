@@ -17,7 +17,8 @@ describe('Hapi 21: errors Hapi answers', () => {
   const serve = useHapi();
 
   it('really runs @hapi/hapi 21', () => {
-    const { version } = JSON.parse(fs.readFileSync(require.resolve('@hapi/hapi/package.json'), 'utf8')) as { version: string };
+    const manifest = fs.readFileSync(require.resolve('@hapi/hapi/package.json'), 'utf8');
+    const { version } = JSON.parse(manifest) as { version: string };
     assert.equal(version.split('.')[0], '21');
   });
 

@@ -142,7 +142,8 @@ describe('Nest 11: enabling and disabling', () => {
     return PATCHED.map(([file, className, method]) => {
       const id = require.resolve(`@nestjs/core/${file}`);
       // eslint-disable-next-line @typescript-eslint/no-require-imports -- the module as loaded now, from a path resolved at run time
-      const current = String((require(id) as Record<string, { prototype: Record<string, () => unknown> }>)[className].prototype[method]);
+      const loaded = require(id) as Record<string, { prototype: Record<string, () => unknown> }>;
+      const current = String(loaded[className].prototype[method]);
       return fs.readFileSync(id, 'utf8').includes(current);
     });
   }
