@@ -1,7 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'child_process';
-import * as path from 'path';
-import { FIXTURES } from './utils/server';
+import { runJsonFixture, startAtOnce } from './utils/run-fixture';
 
 interface Step {
   name: string;
@@ -27,23 +25,24 @@ const EXPECTED: Array<[string, string[], number]> = [
   ['both disabled again', [], 0],
 ];
 
-for (const order of ['http-first', 'ours-first'] as const) {
-  describe(`beside instrumentation-http (${order}), disabled and enabled in turn`, () => {
-    let steps: Step[];
-    before(function () {
-      this.timeout(20000);
-      const output = execFileSync(process.execPath, [path.join(FIXTURES, 'coexistence-toggle.js'), order], {
-        cwd: FIXTURES,
-        encoding: 'utf8',
-      });
-      steps = JSON.parse(output) as Step[];
-    });
+const ORDERS = ['http-first', 'ours-first'] as const;
 
-    for (const [name, scopes, started] of EXPECTED) {
-      it(`${name}: ${scopes.length === 0 ? 'no SERVER span' : `one SERVER span, by ${scopes[0]}`}, signals ${started ? 'fired' : 'silent'}`, () => {
-        const step = steps.find(candidate => candidate.name === name);
-        assert.deepEqual(step, { name, status: 200, scopes, started });
-      });
-    }
-  });
-}
+describe('beside instrumentation-http, disabled and enabled in turn', function () {
+  this.timeout(20000);
+  /* Each order in its own process, both at once. */
+  const runs = startAtOnce(Object.fromEntries(ORDERS.map(order => [order, () => runJsonFixture<Step[]>(['coexistence-toggle.js', order])])));
+
+  for (const order of ORDERS) {
+    describe(order, () => {
+      let steps: Step[];
+      before(async () => (steps = await runs[order]));
+
+      for (const [name, scopes, started] of EXPECTED) {
+        it(`${name}: ${scopes.length === 0 ? 'no SERVER span' : `one SERVER span, by ${scopes[0]}`}, signals ${started ? 'fired' : 'silent'}`, () => {
+          const step = steps.find(candidate => candidate.name === name);
+          assert.deepEqual(step, { name, status: 200, scopes, started });
+        });
+      }
+    });
+  }
+});

@@ -6,6 +6,7 @@ import { RequestSignalsInstrumentation, requestFinished, requestStarted } from '
 import type { RequestSignalsInstrumentationConfig } from '../src';
 import { request } from './utils/client';
 import { instrumentation, useConfigurableInstrumentation } from './utils/instrumentation';
+import { ClosedResponses, countClosedResponses } from './utils/closed-responses';
 import { record } from './utils/receivers';
 import { useServer } from './utils/server';
 import { exporter, waitForSpans } from './utils/tracing';
@@ -14,21 +15,23 @@ describe('configuration', () => {
   useConfigurableInstrumentation();
   const startServer = useServer();
 
-  async function serveWith(config: RequestSignalsInstrumentationConfig, listener?: http.RequestListener): Promise<number> {
+  async function serveWith(
+    config: RequestSignalsInstrumentationConfig,
+    listener?: http.RequestListener
+  ): Promise<{ port: number; closed: ClosedResponses }> {
     instrumentation.setConfig(config);
     instrumentation.enable();
-    return (await startServer(listener ?? ((_req, res) => res.end('ok')))).port;
+    const { server, port } = await startServer(listener ?? ((_req, res) => res.end('ok')));
+    return { port, closed: countClosedResponses(server) };
   }
-
-  const settle = () => new Promise(resolve => setTimeout(resolve, 30));
 
   describe('ignoreIncomingRequest', () => {
     it('opens no span for an ignored path', async () => {
-      const port = await serveWith({ ignoreIncomingRequest: '/healthz' });
+      const { port, closed } = await serveWith({ ignoreIncomingRequest: '/healthz' });
       await request(port, { path: '/healthz' });
       await request(port, { path: '/work' });
+      await closed(2);
       const spans = await waitForSpans(1);
-      await settle();
       assert.deepEqual(
         exporter.getFinishedSpans().map(span => span.attributes['url.path']),
         ['/work']
@@ -37,14 +40,13 @@ describe('configuration', () => {
     });
 
     it('matches a RegExp against the path, a function against the request, and lists', async () => {
-      const port = await serveWith({
+      const { port, closed } = await serveWith({
         ignoreIncomingRequest: [/^\/metrics/, req => req.headers['x-probe'] === '1'],
       });
       await request(port, { path: '/metrics/prometheus?x=1' });
       await request(port, { path: '/probe', headers: { 'x-probe': '1' } });
       await request(port, { path: '/traced' });
-      await waitForSpans(1);
-      await settle();
+      await closed(3);
       assert.deepEqual(
         exporter.getFinishedSpans().map(span => span.attributes['url.path']),
         ['/traced']
@@ -55,12 +57,12 @@ describe('configuration', () => {
       const started = record(requestStarted);
       const finished = record(requestFinished);
       let suppressed = false;
-      const port = await serveWith({ ignoreIncomingRequest: '/healthz' }, (_req, res) => {
+      const { port, closed } = await serveWith({ ignoreIncomingRequest: '/healthz' }, (_req, res) => {
         suppressed = isTracingSuppressed(context.active());
         res.end();
       });
       await request(port, { path: '/healthz' });
-      await settle();
+      await closed(1);
       assert.deepEqual(
         [started.length, finished.length, started[0].kwargs.span.isRecording(), suppressed],
         [1, 1, false, true]
@@ -69,10 +71,11 @@ describe('configuration', () => {
 
     it('fires no signal for ignored requests with signalsForIgnored: false', async () => {
       const started = record(requestStarted);
-      const port = await serveWith({ ignoreIncomingRequest: '/healthz', signalsForIgnored: false });
+      const finished = record(requestFinished);
+      const { port, closed } = await serveWith({ ignoreIncomingRequest: '/healthz', signalsForIgnored: false });
       await request(port, { path: '/healthz' });
-      await settle();
-      assert.equal(started.length, 0);
+      await closed(1);
+      assert.deepEqual([started.length, finished.length], [0, 0]);
     });
 
     /** Resolves once `count` requests have fired requestFinished (ignored ones fire it too). */
@@ -85,7 +88,7 @@ describe('configuration', () => {
 
     it('ignores every request a global RegExp matches, not every other one', async () => {
       const allDone = finishedRequests(5);
-      const port = await serveWith({ ignoreIncomingRequest: /\/health/g });
+      const { port } = await serveWith({ ignoreIncomingRequest: /\/health/g });
       for (const path of ['/health', '/health', '/health', '/health', '/work']) await request(port, { path });
       await allDone;
       await waitForSpans(1);
@@ -97,7 +100,7 @@ describe('configuration', () => {
 
     it('matches a sticky RegExp at the start of every path', async () => {
       const allDone = finishedRequests(4);
-      const port = await serveWith({ ignoreIncomingRequest: /\/health/y });
+      const { port } = await serveWith({ ignoreIncomingRequest: /\/health/y });
       for (const path of ['/health', '/health', '/api/health', '/health']) await request(port, { path });
       await allDone;
       await waitForSpans(1);
@@ -111,7 +114,7 @@ describe('configuration', () => {
       const allDone = finishedRequests(2);
       const shared = /\/health/g;
       shared.lastIndex = 3;
-      const port = await serveWith({ ignoreIncomingRequest: Object.freeze(shared) });
+      const { port } = await serveWith({ ignoreIncomingRequest: Object.freeze(shared) });
       await request(port, { path: '/health' });
       await request(port, { path: '/health' });
       await allDone;
@@ -119,7 +122,7 @@ describe('configuration', () => {
     });
 
     it('traces the request when the predicate throws', async () => {
-      const port = await serveWith({
+      const { port } = await serveWith({
         ignoreIncomingRequest: () => {
           throw new Error('predicate bug');
         },
@@ -133,7 +136,7 @@ describe('configuration', () => {
   describe('hooks', () => {
     it('adds startIncomingSpanHook attributes before the span starts', async () => {
       const started = record(requestStarted);
-      const port = await serveWith({ startIncomingSpanHook: req => ({ 'app.tenant': String(req.headers['x-tenant']) }) });
+      const { port } = await serveWith({ startIncomingSpanHook: req => ({ 'app.tenant': String(req.headers['x-tenant']) }) });
       await request(port, { headers: { 'x-tenant': 'acme' } });
       const [span] = await waitForSpans(1);
       const atStart = (started[0].kwargs.span as unknown as { attributes: Record<string, unknown> }).attributes;
@@ -143,7 +146,7 @@ describe('configuration', () => {
     it('calls requestHook with the span, active, before requestStarted', async () => {
       const order: string[] = [];
       let hookSpanActive = false;
-      const port = await serveWith({
+      const { port } = await serveWith({
         requestHook: (span, req) => {
           hookSpanActive = trace.getActiveSpan() === span;
           span.setAttribute('app.request_hook', req.url ?? '');
@@ -161,7 +164,7 @@ describe('configuration', () => {
 
     it('calls responseHook when the response is known, before requestFinished', async () => {
       const order: string[] = [];
-      const port = await serveWith(
+      const { port } = await serveWith(
         {
           responseHook: (span, res) => {
             span.setAttribute('app.status_seen', res.statusCode);
@@ -181,14 +184,14 @@ describe('configuration', () => {
     });
 
     it('names the span with spanNameHook', async () => {
-      const port = await serveWith({ spanNameHook: ({ request: req, defaultName }) => `${defaultName} (${String(req.headers['x-api'])})` });
+      const { port } = await serveWith({ spanNameHook: ({ request: req, defaultName }) => `${defaultName} (${String(req.headers['x-api'])})` });
       await request(port, { headers: { 'x-api': 'v2' } });
       const [span] = await waitForSpans(1);
       assert.equal(span.name, 'GET (v2)');
     });
 
     it('keeps the request going when a hook throws', async () => {
-      const port = await serveWith({
+      const { port } = await serveWith({
         requestHook: () => {
           throw new Error('hook bug');
         },
@@ -209,13 +212,12 @@ describe('configuration', () => {
   });
 
   it('applies setConfig() from the next request on', async () => {
-    const port = await serveWith({});
+    const { port, closed } = await serveWith({});
     await request(port, { path: '/first' });
     instrumentation.setConfig({ ignoreIncomingRequest: '/second' });
     await request(port, { path: '/second' });
     await request(port, { path: '/third' });
-    await waitForSpans(2);
-    await settle();
+    await closed(3);
     assert.deepEqual(
       exporter.getFinishedSpans().map(span => span.attributes['url.path']),
       ['/first', '/third']
@@ -242,12 +244,11 @@ describe('configuration', () => {
     }
 
     it('keeps the previous configuration when setConfig() is rejected', async () => {
-      const port = await serveWith({ ignoreIncomingRequest: '/healthz' });
+      const { port, closed } = await serveWith({ ignoreIncomingRequest: '/healthz' });
       assert.throws(() => instrumentation.setConfig({ ignoreIncomingRequest: 42 as never }), TypeError);
       await request(port, { path: '/healthz' });
       await request(port, { path: '/x' });
-      await waitForSpans(1);
-      await settle();
+      await closed(2);
       assert.deepEqual(
         exporter.getFinishedSpans().map(span => span.attributes['url.path']),
         ['/x']

@@ -103,11 +103,13 @@ describe('Connect, in its own process', () => {
   let report: Report;
   let bare: Report;
   let registeredTwice: Report;
-  before(function () {
+  before(async function () {
     this.timeout(30_000);
-    report = runFixture('connect-app.js', packageDir('connect'));
-    bare = runFixture('connect-app.js', packageDir('connect'), '--bare');
-    registeredTwice = runFixture('connect-app.js', packageDir('connect'), '--twice');
+    [report, bare, registeredTwice] = await Promise.all([
+      runFixture('connect-app.js', packageDir('connect')),
+      runFixture('connect-app.js', packageDir('connect'), '--bare'),
+      runFixture('connect-app.js', packageDir('connect'), '--twice'),
+    ]);
   });
 
   it('answers every request exactly as without the instrumentation (status, content type, body)', () => {

@@ -8,6 +8,7 @@ import * as assert from 'node:assert/strict';
 import { spawn } from 'child_process';
 import * as http from 'http';
 import * as path from 'path';
+import { inheritedEnv } from './utils/run-fixture';
 import { RunningServer, startHttpServer } from './utils/server';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -21,10 +22,9 @@ interface Stopped {
 
 /** Runs the demo exporting to `port`, sends it `signal` once the second request's answer is printed. */
 function stopDemoAfterSecondRequest(port: number, signal: NodeJS.Signals): Promise<Stopped> {
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('OTEL_')));
   const child = spawn(process.execPath, [path.join(ROOT, 'examples', 'demo.js')], {
     cwd: ROOT,
-    env: { ...inherited, OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}` },
+    env: inheritedEnv({ OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}` }),
   });
   let stdout = '';
   let stderr = '';
@@ -40,27 +40,38 @@ function stopDemoAfterSecondRequest(port: number, signal: NodeJS.Signals): Promi
   return new Promise(resolve => child.on('exit', (code, exitSignal) => resolve({ code, signal: exitSignal, stdout, stderr })));
 }
 
-describe('examples/telemetry.js on SIGTERM and SIGINT', function () {
-  this.timeout(20000);
-  let collector: RunningServer;
-  const bodies: Buffer[] = [];
-
-  before(async () => {
-    collector = await startHttpServer((request: http.IncomingMessage, response: http.ServerResponse) => {
-      const chunks: Buffer[] = [];
-      request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () => {
-        if (request.method === 'POST' && request.url === '/v1/traces') bodies.push(Buffer.concat(chunks));
-        response.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
-      });
+/** A collector that keeps the bodies of the trace exports it receives. */
+function startCollector(bodies: Buffer[]): Promise<RunningServer> {
+  return startHttpServer((request: http.IncomingMessage, response: http.ServerResponse) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      if (request.method === 'POST' && request.url === '/v1/traces') bodies.push(Buffer.concat(chunks));
+      response.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
     });
   });
-  beforeEach(() => (bodies.length = 0));
-  after(() => collector.close());
+}
 
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
+
+describe('examples/telemetry.js on SIGTERM and SIGINT', function () {
+  this.timeout(20000);
+  // One demo and one collector per signal, both at once (a run never rejects: it resolves with how the demo ended).
+  const collectors: RunningServer[] = [];
+  const exports = SIGNALS.map((): Buffer[] => []);
+  const runs: Array<Promise<Stopped>> = [];
+  before(async () => {
+    for (const [i, signal] of SIGNALS.entries()) {
+      collectors.push(await startCollector(exports[i]));
+      runs.push(stopDemoAfterSecondRequest(collectors[i].port, signal));
+    }
+  });
+  after(() => Promise.all(collectors.map(collector => collector.close())));
+
+  for (const [i, signal] of SIGNALS.entries()) {
     it(`${signal}: exports the spans that had ended, then ends by ${signal}`, async () => {
-      const stopped = await stopDemoAfterSecondRequest(collector.port, signal);
+      const stopped = await runs[i];
+      const bodies = exports[i];
       assert.equal(stopped.signal, signal, `exited with ${stopped.code}\n${stopped.stdout}\n${stopped.stderr}`);
       assert.doesNotMatch(stopped.stdout, /open resources:/, 'the demo ran to its end: the signal came too late to test anything');
       const exported = Buffer.concat(bodies);

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { execFile } from 'child_process';
 import * as http from 'http';
 import * as path from 'path';
+import { inheritedEnv } from './utils/run-fixture';
 import { RunningServer, startHttpServer } from './utils/server';
 
 /** The repository root, from the compiled build/test. */
@@ -15,12 +16,11 @@ interface DemoRun {
 
 /* Asynchronous, so that a server in this process can answer the demo while it runs. */
 function runDemo(env: Record<string, string> = {}): Promise<DemoRun> {
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('OTEL_')));
   return new Promise(resolve => {
     execFile(
       process.execPath,
       [path.join(ROOT, 'examples', 'demo.js')],
-      { cwd: ROOT, env: { ...inherited, ...env }, encoding: 'utf8', timeout: 15000 },
+      { cwd: ROOT, env: inheritedEnv(env), encoding: 'utf8', timeout: 15000 },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
         resolve({ code, stdout, stderr });
@@ -33,12 +33,40 @@ function assertExitedCleanly(run: DemoRun): void {
   assert.equal(run.code, 0, `the demo exited with ${run.code}\n${run.stdout}\n${run.stderr}`);
 }
 
+/** A collector on this machine that keeps what it was sent. */
+async function startCollector(received: Array<{ method?: string; url?: string; body: Buffer }>): Promise<RunningServer> {
+  return startHttpServer((request: http.IncomingMessage, response: http.ServerResponse) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      received.push({ method: request.method, url: request.url, body: Buffer.concat(chunks) });
+      // An empty body is an empty ExportTraceServiceResponse: full success.
+      response.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+    });
+  });
+}
+
 describe('examples/demo.js', function () {
   this.timeout(20000);
+  let collector: RunningServer;
+  const received: Array<{ method?: string; url?: string; body: Buffer }> = [];
+  // Both runs at once (never rejected: a run resolves with how the demo exited).
+  let plainRun: Promise<DemoRun>;
+  let otlpRun: Promise<DemoRun>;
+  before(async () => {
+    collector = await startCollector(received);
+    plainRun = runDemo();
+    otlpRun = runDemo({
+      OTEL_TRACES_EXPORTER: 'otlp',
+      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${collector.port}`,
+      OTEL_SERVICE_NAME: 'demo-under-test',
+    });
+  });
+  after(() => collector.close());
 
   describe('with no OTEL_* variables', () => {
     let run: DemoRun;
-    before(async () => (run = await runDemo()));
+    before(async () => (run = await plainRun));
 
     it('exits 0 and exports nothing', () => {
       assertExitedCleanly(run);
@@ -102,28 +130,8 @@ describe('examples/demo.js', function () {
   });
 
   describe('with OTEL_TRACES_EXPORTER=otlp and an endpoint on this machine', () => {
-    let collector: RunningServer;
-    const received: Array<{ method?: string; url?: string; body: Buffer }> = [];
-
-    before(async () => {
-      collector = await startHttpServer((request: http.IncomingMessage, response: http.ServerResponse) => {
-        const chunks: Buffer[] = [];
-        request.on('data', (chunk: Buffer) => chunks.push(chunk));
-        request.on('end', () => {
-          received.push({ method: request.method, url: request.url, body: Buffer.concat(chunks) });
-          // An empty body is an empty ExportTraceServiceResponse: full success.
-          response.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
-        });
-      });
-    });
-    after(() => collector.close());
-
     it('exports the spans there, under OTEL_SERVICE_NAME', async () => {
-      const run = await runDemo({
-        OTEL_TRACES_EXPORTER: 'otlp',
-        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${collector.port}`,
-        OTEL_SERVICE_NAME: 'demo-under-test',
-      });
+      const run = await otlpRun;
       assertExitedCleanly(run);
       assert.match(run.stdout, new RegExp(`exported with otlp \\(http/protobuf\\) to http://127\\.0\\.0\\.1:${collector.port}/v1/traces`));
       assert.match(run.stdout, /\(service demo-under-test\)/);

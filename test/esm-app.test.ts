@@ -5,9 +5,7 @@
  * instrumentation patches http.Server.prototype, which ESM imports share.
  */
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import * as path from 'node:path';
-import { FIXTURES } from './utils/server';
+import { runEsmApp } from './utils/run-fixture';
 
 interface Report {
   statuses: number[];
@@ -16,24 +14,12 @@ interface Report {
   listenerSpans: Array<string | null>;
 }
 
-const ESM_APP = path.join(FIXTURES, 'esm');
 const SERVER = 1;
-
-function runEsmApp(): Report {
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('OTEL_')));
-  const output = execFileSync(process.execPath, ['--import', './telemetry.mjs', 'app.mjs'], {
-    cwd: ESM_APP,
-    env: inherited,
-    encoding: 'utf8',
-    timeout: 15000,
-  });
-  return JSON.parse(output) as Report;
-}
 
 describe('an ESM app started with node --import ./telemetry.mjs app.mjs', function () {
   this.timeout(20000);
   let report: Report;
-  before(() => (report = runEsmApp()));
+  before(async () => (report = await runEsmApp<Report>('esm', { loaderHook: false })));
 
   it('answers as the app does uninstrumented', () => {
     assert.deepEqual(report.statuses, [200, 500]);

@@ -3,10 +3,8 @@
  * request, ours, with theirs nested under it.
  */
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import * as path from 'node:path';
 import { SpanKind } from '@opentelemetry/api';
-import { FIXTURES } from './utils/server';
+import { runJsonFixture, startAtOnce } from './utils/run-fixture';
 
 interface CoexistenceReport {
   statuses: number[];
@@ -14,46 +12,47 @@ interface CoexistenceReport {
   spans: Array<{ name: string; kind: SpanKind; scope: string; spanId: string; parentSpanId?: string; path?: string; exceptionEvents: number }>;
 }
 
-/* A child process (test/fixtures/hapi/coexistence.js): instrumentation-hapi patches @hapi/hapi for good. */
-function runBesideInstrumentationHapi(flags: string[]): CoexistenceReport {
-  const output = execFileSync(process.execPath, [path.join(FIXTURES, 'hapi', 'coexistence.js'), ...flags], {
-    cwd: FIXTURES,
-    encoding: 'utf8',
-    timeout: 15000,
-  });
-  return JSON.parse(output) as CoexistenceReport;
-}
+const ORDERS = { 'ours first': [], 'instrumentation-hapi first': ['--theirs-first'] };
 
-for (const [order, flags] of [['ours first', []], ['instrumentation-hapi first', ['--theirs-first']]] as const) {
-  describe(`Hapi 21 beside @opentelemetry/instrumentation-hapi (${order})`, function () {
-    this.timeout(20000);
-    let report: CoexistenceReport;
-    before(() => (report = runBesideInstrumentationHapi([...flags])));
-    const server = () => report.spans.filter(span => span.kind === SpanKind.SERVER);
+describe('Hapi 21 beside @opentelemetry/instrumentation-hapi', function () {
+  this.timeout(20000);
+  /* Child processes (test/fixtures/hapi/coexistence.js), both at once: instrumentation-hapi patches @hapi/hapi for good. */
+  const runs = startAtOnce(
+    Object.fromEntries(
+      Object.entries(ORDERS).map(([order, flags]) => [order, () => runJsonFixture<CoexistenceReport>(['hapi/coexistence.js', ...flags])])
+    )
+  );
 
-    it('answers as the app does and exports exactly one SERVER span per request, ours', () => {
-      assert.deepEqual(report.statuses, [200, 500, 200]);
-      assert.deepEqual(
-        server().map(span => [span.path, span.name, span.scope]),
-        [
-          ['/ok', 'GET /ok', 'otel-request-signals'],
-          ['/users/7', 'GET /users/{id}', 'otel-request-signals'],
-          ['/api/items/3', 'GET /api/items/{id}', 'otel-request-signals'],
-        ]
-      );
+  for (const order of Object.keys(ORDERS)) {
+    describe(order, () => {
+      let report: CoexistenceReport;
+      before(async () => (report = await runs[order]));
+      const server = () => report.spans.filter(span => span.kind === SpanKind.SERVER);
+
+      it('answers as the app does and exports exactly one SERVER span per request, ours', () => {
+        assert.deepEqual(report.statuses, [200, 500, 200]);
+        assert.deepEqual(
+          server().map(span => [span.path, span.name, span.scope]),
+          [
+            ['/ok', 'GET /ok', 'otel-request-signals'],
+            ['/users/7', 'GET /users/{id}', 'otel-request-signals'],
+            ['/api/items/3', 'GET /api/items/{id}', 'otel-request-signals'],
+          ]
+        );
+      });
+
+      it("nests instrumentation-hapi's route spans under ours", () => {
+        const theirs = report.spans.filter(span => span.scope === '@opentelemetry/instrumentation-hapi');
+        const ourIds = new Set(server().map(span => span.spanId));
+        assert.equal(theirs.length, 3, 'instrumentation-hapi did not run');
+        for (const span of theirs) assert.ok(ourIds.has(span.parentSpanId!), `${span.name} is not under a SERVER span of ours`);
+      });
+
+      it('fires gotRequestException once, with the original error and our SERVER span active', () => {
+        const failed = server().find(span => span.path === '/users/7')!;
+        assert.deepEqual(report.heard, [{ url: '/users/7', spanId: failed.spanId, active: true, original: true }]);
+        assert.equal(failed.exceptionEvents, 1);
+      });
     });
-
-    it("nests instrumentation-hapi's route spans under ours", () => {
-      const theirs = report.spans.filter(span => span.scope === '@opentelemetry/instrumentation-hapi');
-      const ourIds = new Set(server().map(span => span.spanId));
-      assert.equal(theirs.length, 3, 'instrumentation-hapi did not run');
-      for (const span of theirs) assert.ok(ourIds.has(span.parentSpanId!), `${span.name} is not under a SERVER span of ours`);
-    });
-
-    it('fires gotRequestException once, with the original error and our SERVER span active', () => {
-      const failed = server().find(span => span.path === '/users/7')!;
-      assert.deepEqual(report.heard, [{ url: '/users/7', spanId: failed.spanId, active: true, original: true }]);
-      assert.equal(failed.exceptionEvents, 1);
-    });
-  });
-}
+  }
+});

@@ -7,9 +7,7 @@
  * (test/fixtures/hono). A child process: the loader hook is process-wide.
  */
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import * as path from 'node:path';
-import { FIXTURES } from './utils/server';
+import { runEsmApp } from './utils/run-fixture';
 
 interface Report {
   statuses: number[];
@@ -17,24 +15,15 @@ interface Report {
   spans: Array<{ spanId: string; kind: number; name: string; path: string; route?: string; exceptionEvents: number }>;
 }
 
-const HONO_APP = path.join(FIXTURES, 'hono');
 const SERVER = 1;
-
-function runHonoApp(loaderHook: 'on' | 'off'): Report {
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('OTEL_')));
-  const output = execFileSync(process.execPath, ['--import', './telemetry.mjs', 'app.mjs'], {
-    cwd: HONO_APP,
-    env: { ...inherited, HONO_FIXTURE_LOADER_HOOK: loaderHook },
-    encoding: 'utf8',
-    timeout: 15000,
-  });
-  return JSON.parse(output) as Report;
-}
 
 describe('Hono 4 as ES modules, under the loader hook: node --import ./telemetry.mjs app.mjs', function () {
   this.timeout(20000);
   let report: Report;
-  before(() => (report = runHonoApp('on')));
+  let withoutHook: Report;
+  before(async () => {
+    [report, withoutHook] = await Promise.all([runEsmApp<Report>('hono'), runEsmApp<Report>('hono', { loaderHook: false })]);
+  });
   const signals = (name: string) => report.heard.filter(call => call.signal === name);
 
   it('answers as the app does: 500, 404, 200, 500', () => {
@@ -87,7 +76,7 @@ describe('Hono 4 as ES modules, under the loader hook: node --import ./telemetry
 
   /* ES modules are patched only through the loader hook; require hooks never see them. */
   it('sees no Hono error or route without the loader hook (the http span and signals remain)', () => {
-    const bare = runHonoApp('off');
+    const bare = withoutHook;
     assert.deepEqual(
       {
         statuses: bare.statuses,

@@ -26,6 +26,7 @@ describe('hostile values: the app behaves exactly as without us', function () {
     constructor(readonly fixture: Fixture) {}
 
     async outcome(path: string, headers?: Record<string, string>): Promise<{ outcome: Outcome; report: ServerReport }> {
+      // Nothing tells that a server will never answer: no answer within 500 ms is 'timed out'.
       const answer = await getOutcome(this.fixture.port, path, 500, headers);
       const report = await this.fixture.report();
       const counts = report.counts;
@@ -79,8 +80,8 @@ describe('hostile values: the app behaves exactly as without us', function () {
       const servers = useServers(captureRejections);
 
       async function compare(path: string, headers?: Record<string, string>): Promise<ServerReport> {
-        const bare = await servers.bare.outcome(path, headers);
-        const instrumented = await servers.instrumented.outcome(path, headers);
+        // Two processes: the same request to both at once.
+        const [bare, instrumented] = await Promise.all([servers.bare.outcome(path, headers), servers.instrumented.outcome(path, headers)]);
         assert.deepEqual(instrumented.outcome, bare.outcome, instrumented.report.uncaughtSamples.join('; '));
         assertNothingHalfOpen(instrumented.report);
         return instrumented.report;

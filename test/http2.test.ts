@@ -8,6 +8,7 @@ import { createHttp2Server, h2request, useHttp2 } from './utils/http2';
 import { useInstrumentation } from './utils/instrumentation';
 import { record, waitForCount } from './utils/receivers';
 import { serverSpans, waitForSpans } from './utils/tracing';
+import { nextMacrotask } from './utils/macrotask';
 
 for (const secure of [false, true]) {
   const label = secure ? 'h2 over TLS (createSecureServer)' : 'h2c (createServer)';
@@ -127,7 +128,7 @@ for (const secure of [false, true]) {
         await waitForCount(heard, 1);
         assert.equal(heard[0].kwargs.exception, failure);
       } finally {
-        await new Promise(resolve => setImmediate(resolve));
+        await nextMacrotask();
         process.removeListener('unhandledRejection', onUnhandled);
       }
     });

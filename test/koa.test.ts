@@ -7,6 +7,7 @@ import { gotRequestException } from '../src';
 import { request } from './utils/client';
 import { useInstrumentation } from './utils/instrumentation';
 import { describeErrorsTheFrameworkAnswers, exceptionEvents } from './utils/framework-errors';
+import { describeRouteOnTheSpan } from './utils/framework-routes';
 import { record } from './utils/receivers';
 import { RunningServer, startHttpServer } from './utils/server';
 import { waitForSpans } from './utils/tracing';
@@ -144,18 +145,12 @@ for (const { label, major, packageDir } of MAJORS) {
       assert.deepEqual([response.status, heard.map(call => (call.kwargs.exception as Error).message)], [503, ['down']]);
     });
 
-    it('sets http.route from @koa/router and names the span {method} {route}', async () => {
-      await request(await serve((_app, router) => router.get('/users/:id', ctx => (ctx.body = 'ok'))), {
-        path: '/users/7',
-      });
-      const [span] = await waitForSpans(1);
-      assert.deepEqual([span.name, span.attributes['http.route']], ['GET /users/:id', '/users/:id']);
-    });
-
-    it('sets the route on the span of a failing request too', async () => {
-      await request(await serve(throwingRoute), { path: '/users/7' });
-      const [span] = await waitForSpans(1);
-      assert.deepEqual([span.name, span.attributes['http.route']], ['GET /users/:id', '/users/:id']);
+    /* The routes of @koa/router. */
+    describeRouteOnTheSpan<Setup>({
+      serve,
+      template: '/users/:id',
+      okRoute: (_app, router) => router.get('/users/:id', ctx => (ctx.body = 'ok')),
+      failingRoute: throwingRoute,
     });
 
     it("sets a prefixed router's full template", async () => {
@@ -167,12 +162,6 @@ for (const { label, major, packageDir } of MAJORS) {
       await request(port, { path: '/api/users/7' });
       const [span] = await waitForSpans(1);
       assert.equal(span.attributes['http.route'], '/api/users/:id');
-    });
-
-    it('sets no route when no route matched', async () => {
-      const response = await request(await serve(throwingRoute), { path: '/nope' });
-      const [span] = await waitForSpans(1);
-      assert.deepEqual([response.status, span.name, span.attributes['http.route']], [404, 'GET', undefined]);
     });
   });
 }

@@ -3,36 +3,21 @@ import { DataPointType, type MetricData } from '@opentelemetry/sdk-metrics';
 import * as http from 'http';
 import { requestFinished, requestStarted, setRoute } from '../src';
 import { abortAfterSending, request } from './utils/client';
-import { instrumentation } from './utils/instrumentation';
-import { TestMeters } from './utils/metric-reader';
-import { connectForTest, disconnectAll } from './utils/receivers';
-import { RunningServer, startHttpServer } from './utils/server';
-import { exporter, registerTracing, waitForSpans } from './utils/tracing';
-
+import { countClosedResponses } from './utils/closed-responses';
+import { instrumentation, useMeteredInstrumentation } from './utils/instrumentation';
+import { connectForTest } from './utils/receivers';
+import { RunningServer, useServer } from './utils/server';
+import { waitForSpans } from './utils/tracing';
 
 describe('metrics', () => {
-  let running: RunningServer | undefined;
-  let meters: TestMeters;
+  const meters = useMeteredInstrumentation();
+  const startServer = useServer();
+  let running: RunningServer;
 
-  before(() => registerTracing());
-  beforeEach(() => {
-    meters = new TestMeters();
-    instrumentation.setMeterProvider(meters.provider);
-    instrumentation.enable();
-  });
-  afterEach(async () => {
-    instrumentation.disable();
-    disconnectAll();
-    await running?.close();
-    running = undefined;
-    exporter.reset();
-    await meters.provider.shutdown();
-  });
-
-  const metric = (name: string): Promise<MetricData | undefined> => meters.metric(name);
+  const metric = (name: string): Promise<MetricData | undefined> => meters().metric(name);
 
   async function serve(listener: http.RequestListener): Promise<number> {
-    running = await startHttpServer(listener);
+    running = await startServer(listener);
     return running.port;
   }
 
@@ -89,7 +74,7 @@ describe('metrics', () => {
     await request(port);
     let arrived!: () => void;
     const gotThere = new Promise<void>(resolve => (arrived = resolve));
-    const server = (running as RunningServer).server;
+    const server = running.server;
     server.removeAllListeners('request');
     server.on('request', () => arrived());
     await abortAfterSending(port, '/gone', gotThere);
@@ -119,8 +104,9 @@ describe('metrics', () => {
     instrumentation.setConfig({ ignoreIncomingRequest: '/healthz' });
     try {
       const port = await serve((_req, res) => res.end());
+      const closed = countClosedResponses(running.server);
       await request(port, { path: '/healthz' });
-      await new Promise(resolve => setTimeout(resolve, 30));
+      await closed(1);
       assert.equal((await metric('http.server.request.duration'))?.dataPoints.length ?? 0, 0);
     } finally {
       instrumentation.setConfig({ enabled: false });

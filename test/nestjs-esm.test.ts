@@ -9,6 +9,7 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
+import { runEsmApp } from './utils/run-fixture';
 import { FIXTURES } from './utils/server';
 
 interface Report {
@@ -19,23 +20,15 @@ interface Report {
   spans: Array<{ path: string; name: string; route?: string; exceptionEvents: number }> | null;
 }
 
-const APP_DIR = path.join(FIXTURES, 'nest12');
 const ROOT = path.join(FIXTURES, '..', '..');
 
-function runNest12App(): Report {
+function runNest12App(): Promise<Report> {
   execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'install-fixtures.js')], {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'inherit'],
     timeout: 300_000,
   });
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('OTEL_')));
-  const output = execFileSync(process.execPath, ['--import', './telemetry.mjs', 'app.mjs'], {
-    cwd: APP_DIR,
-    env: inherited,
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  return JSON.parse(output) as Report;
+  return runEsmApp<Report>('nest12', { timeout: 60_000 });
 }
 
 const spanOf = (report: Report, urlPath: string) => report.spans?.find(span => span.path === urlPath);
@@ -43,9 +36,9 @@ const spanOf = (report: Report, urlPath: string) => report.spans?.find(span => s
 describe('NestJS 12 (ES modules) under the ESM loader hook: node --import ./telemetry.mjs app.mjs', function () {
   this.timeout(400_000);
   let report: Report;
-  before(function () {
+  before(async function () {
     if (Number(process.versions.node.split('.')[0]) < 20) this.skip(); // Nest 12 needs Node 20
-    report = runNest12App();
+    report = await runNest12App();
   });
 
   it('really runs @nestjs/core 12, loaded as an ES module', () => {

@@ -5,10 +5,8 @@
  * @nestjs/core load.
  */
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import * as path from 'node:path';
 import { PLATFORMS } from './utils/nest';
-import { FIXTURES } from './utils/server';
+import { runJsonFixture, startAtOnce } from './utils/run-fixture';
 
 interface SpanView {
   name: string;
@@ -31,13 +29,8 @@ interface Report {
 const SERVER = 1;
 const NEST_SCOPE = '@opentelemetry/instrumentation-nestjs-core';
 
-function run(...args: string[]): Report {
-  const output = execFileSync(process.execPath, [path.join(FIXTURES, 'nest', 'beside-nest-instrumentation.js'), ...args], {
-    cwd: FIXTURES,
-    encoding: 'utf8',
-    timeout: 30000,
-  });
-  return JSON.parse(output) as Report;
+function run(...args: string[]): Promise<Report> {
+  return runJsonFixture<Report>(['nest/beside-nest-instrumentation.js', ...args]);
 }
 
 const serverSpans = (report: Report) => report.spans.filter(span => span.kind === SERVER);
@@ -50,13 +43,23 @@ function serverAncestor(report: Report, span: SpanView): SpanView | undefined {
   return current;
 }
 
-for (const platform of PLATFORMS) {
-  for (const withHttp of [false, true]) {
-    const label = withHttp ? 'and instrumentation-http' : 'alone';
-    describe(`Nest 11 on ${platform} beside instrumentation-nestjs-core, ${label}`, function () {
-      this.timeout(40000);
+const RUNS = PLATFORMS.flatMap(platform =>
+  [false, true].map(withHttp => ({ platform, withHttp, label: `on ${platform}, ${withHttp ? 'and instrumentation-http' : 'alone'}` }))
+);
+
+describe('Nest 11 beside instrumentation-nestjs-core', function () {
+  this.timeout(40000);
+  /* The four processes at once. */
+  const runs = startAtOnce(
+    Object.fromEntries(
+      RUNS.map(({ platform, withHttp, label }) => [label, () => run(platform, ...(withHttp ? ['--with-http-instrumentation'] : []))])
+    )
+  );
+
+  for (const { label } of RUNS) {
+    describe(label, () => {
       let report: Report;
-      before(() => (report = run(platform, ...(withHttp ? ['--with-http-instrumentation'] : []))));
+      before(async () => (report = await runs[label]));
 
       it('answers as Nest does', () => {
         assert.deepEqual(report.statuses, [200, 500]);
@@ -93,4 +96,4 @@ for (const platform of PLATFORMS) {
       });
     });
   }
-}
+});

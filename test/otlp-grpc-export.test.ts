@@ -6,35 +6,16 @@
  * Export call with the published OTLP schema.
  */
 import * as assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { EXPORT_PATH, OtlpGrpcReceiver, startOtlpGrpcReceiver } from './utils/otlp-grpc-receiver';
-import { runOtlpApp } from './utils/otlp-app';
-import type { ExportedSpan } from './utils/otlp-receiver';
+import { EXPORT_PATH, startOtlpGrpcReceiver } from './utils/otlp-grpc-receiver';
+import { useOtlpExport } from './utils/otlp-app';
 
 describe('OTLP/gRPC export through @opentelemetry/exporter-trace-otlp-grpc', function () {
   this.timeout(20000);
-  const traceId = randomBytes(16).toString('hex');
-  const parentSpanId = randomBytes(8).toString('hex');
-  let receiver: OtlpGrpcReceiver;
-  let checkout: ExportedSpan | undefined;
-  let failing: ExportedSpan | undefined;
-
-  before(async () => {
-    receiver = await startOtlpGrpcReceiver();
-    const app = await runOtlpApp(['grpc', `00-${traceId}-${parentSpanId}-01`], {
-      OTEL_SERVICE_NAME: 'checkout-grpc',
-      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
-    });
-    assert.equal(app.code, 0, `the app exited with ${app.code}\n${app.stderr}`);
-    assert.deepEqual(app.statuses, [200, 500], 'the app answered differently than it does uninstrumented');
-    checkout = receiver.spans.find(span => span.attributes['url.path'] === '/checkout');
-    failing = receiver.spans.find(span => span.attributes['url.path'] === '/orders/42');
-  });
-  after(() => receiver?.close());
+  const run = useOtlpExport(startOtlpGrpcReceiver, ['grpc'], { OTEL_SERVICE_NAME: 'checkout-grpc' });
 
   it('calls TraceService/Export, whose request the receiver decodes with the OTLP schema', () => {
-    assert.ok(receiver.calls.length >= 1, 'nothing was exported');
-    for (const call of receiver.calls) {
+    assert.ok(run.receiver.calls.length >= 1, 'nothing was exported');
+    for (const call of run.receiver.calls) {
       assert.deepEqual([call.path, call.error], [EXPORT_PATH, undefined]);
       assert.match(String(call.userAgent), /^OTel-OTLP-Exporter-JavaScript\/0\.\d+\.\d+ grpc-node-js\//);
     }
@@ -42,7 +23,7 @@ describe('OTLP/gRPC export through @opentelemetry/exporter-trace-otlp-grpc', fun
 
   it('exports exactly one span per request, of kind SERVER, from this instrumentation', () => {
     assert.deepEqual(
-      receiver.spans.map(span => [span.attributes['url.path'], span.kind, span.scope]),
+      run.receiver.spans.map(span => [span.attributes['url.path'], span.kind, span.scope]),
       [
         ['/checkout', 'SPAN_KIND_SERVER', 'otel-request-signals'],
         ['/orders/42', 'SPAN_KIND_SERVER', 'otel-request-signals'],
@@ -51,10 +32,10 @@ describe('OTLP/gRPC export through @opentelemetry/exporter-trace-otlp-grpc', fun
   });
 
   it("carries the request's attributes", () => {
-    const attributes = checkout?.attributes ?? {};
+    const attributes = run.checkout?.attributes ?? {};
     assert.deepEqual(
       {
-        name: checkout?.name,
+        name: run.checkout?.name,
         method: attributes['http.request.method'],
         scheme: attributes['url.scheme'],
         status: attributes['http.response.status_code'],
@@ -67,20 +48,20 @@ describe('OTLP/gRPC export through @opentelemetry/exporter-trace-otlp-grpc', fun
   });
 
   it('continues the trace of the incoming traceparent', () => {
-    assert.deepEqual([checkout?.traceId, checkout?.parentSpanId], [traceId, parentSpanId]);
+    assert.deepEqual([run.checkout?.traceId, run.checkout?.parentSpanId], [run.traceId, run.parentSpanId]);
   });
 
   it("records the listener's rejection as an exception event, with status ERROR and status code 500", () => {
     assert.deepEqual(
-      failing?.events
+      run.failing?.events
         .filter(event => event.name === 'exception')
         .map(event => [event.attributes['exception.type'], event.attributes['exception.message']]),
       [['OrderLookupError', 'order 42 not found']]
     );
-    assert.deepEqual([failing?.status.code, failing?.attributes['http.response.status_code']], ['STATUS_CODE_ERROR', 500]);
+    assert.deepEqual([run.failing?.status.code, run.failing?.attributes['http.response.status_code']], ['STATUS_CODE_ERROR', 500]);
   });
 
   it("exports the resource's service.name from OTEL_SERVICE_NAME", () => {
-    assert.deepEqual([...new Set(receiver.spans.map(span => span.resource['service.name']))], ['checkout-grpc']);
+    assert.deepEqual([...new Set(run.receiver.spans.map(span => span.resource['service.name']))], ['checkout-grpc']);
   });
 });

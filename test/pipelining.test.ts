@@ -2,11 +2,10 @@ import * as assert from 'node:assert/strict';
 import * as net from 'net';
 import type * as http from 'http';
 import { requestFinished, requestStarted } from '../src';
-import { instrumentation } from './utils/instrumentation';
-import { TestMeters } from './utils/metric-reader';
-import { disconnectAll, record, waitForCount } from './utils/receivers';
-import { RunningServer, startHttpServer } from './utils/server';
-import { exporter, registerTracing, serverSpans, waitForSpans } from './utils/tracing';
+import { useMeteredInstrumentation } from './utils/instrumentation';
+import { record, waitForCount } from './utils/receivers';
+import { useServer } from './utils/server';
+import { serverSpans, waitForSpans } from './utils/tracing';
 
 /*
  * HTTP/1.1 pipelining: a response Node queues behind an unfinished one has no
@@ -14,23 +13,8 @@ import { exporter, registerTracing, serverSpans, waitForSpans } from './utils/tr
  * finish once, when the connection goes, however far its body was read.
  */
 describe('pipelined requests queued behind an unanswered one', () => {
-  let running: RunningServer | undefined;
-  let meters: TestMeters;
-
-  before(() => registerTracing());
-  beforeEach(() => {
-    meters = new TestMeters();
-    instrumentation.setMeterProvider(meters.provider);
-    instrumentation.enable();
-  });
-  afterEach(async () => {
-    instrumentation.disable();
-    disconnectAll();
-    await running?.close();
-    running = undefined;
-    exporter.reset();
-    await meters.provider.shutdown();
-  });
+  const meters = useMeteredInstrumentation();
+  const startServer = useServer();
 
   /** Sends `bytes` on one connection, waits for `ready`, then closes the connection. */
   async function pipelineThenClose(port: number, bytes: string, ready: Promise<void>): Promise<void> {
@@ -64,7 +48,7 @@ describe('pipelined requests queued behind an unanswered one', () => {
         req.resume();
         req.on('end', answer);
       };
-      running = await startHttpServer(listener);
+      const running = await startServer(listener);
       await pipelineThenClose(running.port, GET_HANG + post('/second', 'a body'), secondAnswered);
       await waitForSpans(2);
       await waitForCount(finished, 2);
@@ -80,7 +64,7 @@ describe('pipelined requests queued behind an unanswered one', () => {
         ]
       );
       assert.equal(serverSpans().length, 2);
-      const active = await meters.values('http.server.active_requests');
+      const active = await meters().values('http.server.active_requests');
       assert.ok(active.length > 0 && active.every(value => value === 0), `active requests: ${active.join(', ')}`);
     });
   }
@@ -90,7 +74,7 @@ describe('pipelined requests queued behind an unanswered one', () => {
     let queued = 0;
     let allQueued!: () => void;
     const ready = new Promise<void>(resolve => (allQueued = resolve));
-    running = await startHttpServer((req, res) => {
+    const running = await startServer((req, res) => {
       connection = req.socket;
       if (req.url === '/hang') return;
       res.end();

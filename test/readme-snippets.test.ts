@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'child_process';
+import { execFile, execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -51,11 +51,35 @@ function prepared(snippet: Snippet): { name: string; code: string } {
   return { name: `${base}.${isModule ? 'mjs' : 'js'}`, code: (needsSignals ? ASSUMED : '') + snippet.code };
 }
 
+interface SnippetRun {
+  status: number | null;
+  stderr: string;
+}
+
+/** Writes the snippet as a user would save it and runs it; resolves with how it exited. */
+function runSnippet(snippet: Snippet): Promise<SnippetRun> {
+  const { name, code } = prepared(snippet);
+  const file = path.join(WORK, name);
+  fs.writeFileSync(file, code);
+  // No exporter and no network: the snippets that start an SDK only start it.
+  const env = { ...process.env, OTEL_TRACES_EXPORTER: 'none', OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none' };
+  return new Promise(resolve => {
+    execFile(process.execPath, [file], { cwd: ROOT, env, encoding: 'utf8', timeout: 20000 }, (error, _stdout, stderr) => {
+      resolve({ status: error === null ? 0 : typeof error.code === 'number' ? error.code : null, stderr });
+    });
+  });
+}
+
+const javascript = SNIPPETS.filter(candidate => candidate.language === 'js');
+
 describe('the documentation snippets, as printed', function () {
   this.timeout(60000);
+  // Every snippet's process at once; each test awaits its own.
+  let runs: Array<Promise<SnippetRun>>;
   before(() => {
     fs.rmSync(WORK, { recursive: true, force: true });
     fs.mkdirSync(WORK, { recursive: true });
+    runs = javascript.map(runSnippet);
   });
 
   it('finds the snippets', () => {
@@ -63,17 +87,12 @@ describe('the documentation snippets, as printed', function () {
     assert.ok(SNIPPETS.filter(snippet => snippet.file.startsWith('docs')).length >= 5, 'docs/');
   });
 
-  for (const snippet of SNIPPETS.filter(candidate => candidate.language === 'js')) {
-    it(`${snippet.file}:${snippet.line} runs`, () => {
-      const { name, code } = prepared(snippet);
-      const file = path.join(WORK, name);
-      fs.writeFileSync(file, code);
-      // No exporter and no network: the snippets that start an SDK only start it.
-      const env = { ...process.env, OTEL_TRACES_EXPORTER: 'none', OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none' };
-      const run = spawnSync(process.execPath, [file], { cwd: ROOT, env, encoding: 'utf8', timeout: 20000 });
+  javascript.forEach((snippet, i) => {
+    it(`${snippet.file}:${snippet.line} runs`, async () => {
+      const run = await runs[i];
       assert.equal(run.status, 0, `${snippet.file}:${snippet.line} exited ${run.status}\n${run.stderr}`);
     });
-  }
+  });
 
   const typescript = SNIPPETS.filter(snippet => snippet.language === 'ts');
   if (typescript.length > 0) {

@@ -33,7 +33,7 @@ function temporaryProject(extra: string[]): string {
     fs.mkdirSync(path.dirname(path.join(dir, 'node_modules', name)), { recursive: true });
     fs.symlinkSync(path.join(ROOT, 'node_modules', name), path.join(dir, 'node_modules', name), 'dir');
   }
-  fs.copyFileSync(path.join(FIXTURES, 'register', 'app.js'), path.join(dir, 'app.js'));
+  for (const file of ['app.js', 'upstream.js']) fs.copyFileSync(path.join(FIXTURES, 'register', file), path.join(dir, file));
   return dir;
 }
 
@@ -46,14 +46,18 @@ function resolvableFrom(dir: string, name: string): boolean {
   }
 }
 
-describe('node --require otel-request-signals/register without @opentelemetry/sdk-node installed', function () {
-  this.timeout(30000);
+/**
+ * Mocha hooks: a temporary project with `extra` installed, where `missing`
+ * must not resolve, and the app started in it under register, sent two
+ * requests and ended by SIGTERM. Returns that run, once the hooks have filled it in.
+ */
+function useRunWithout(extra: string[], missing: string): { run: RegisteredRun } {
+  const suite = {} as { run: RegisteredRun };
   let dir: string;
-  let run: RegisteredRun;
   before(async () => {
-    dir = temporaryProject([]);
-    assert.equal(resolvableFrom(dir, SDK_NODE), false, `${SDK_NODE} is installed where the test looks: ${dir}`);
-    run = await runRegisteredApp({
+    dir = temporaryProject(extra);
+    assert.equal(resolvableFrom(dir, missing), false, `${missing} is installed where the test looks: ${dir}`);
+    suite.run = await runRegisteredApp({
       args: ['--require', 'otel-request-signals/register', 'app.js'],
       cwd: dir,
       requests: [{ path: '/checkout' }, { path: '/orders/42' }],
@@ -61,20 +65,26 @@ describe('node --require otel-request-signals/register without @opentelemetry/sd
     });
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return suite;
+}
+
+describe('node --require otel-request-signals/register without @opentelemetry/sdk-node installed', function () {
+  this.timeout(30000);
+  const suite = useRunWithout([], SDK_NODE);
 
   it('says, in one line on stderr, what to install', () => {
-    assert.deepEqual(run.exit.stderr.split('\n').filter(Boolean), [SDK_MISSING_MESSAGE]);
+    assert.deepEqual(suite.run.exit.stderr.split('\n').filter(Boolean), [SDK_MISSING_MESSAGE]);
     assert.match(SDK_MISSING_MESSAGE, /npm install @opentelemetry\/sdk-node$/);
   });
 
   it('starts the app, which answers as it does without telemetry, and exports nothing', () => {
-    assert.deepEqual(run.statuses, [200, 500]);
-    assert.deepEqual(run.spans, []);
+    assert.deepEqual(suite.run.statuses, [200, 500]);
+    assert.deepEqual(suite.run.spans, []);
   });
 
   it('still fires the signals', () => {
     assert.deepEqual(
-      run.exit.lines.filter(line => 'signal' in line).map(line => [line.signal, line.url]),
+      suite.run.exit.lines.filter(line => 'signal' in line).map(line => [line.signal, line.url]),
       [
         ['requestFinished', '/checkout'],
         ['gotRequestException', '/orders/42'],
@@ -84,34 +94,22 @@ describe('node --require otel-request-signals/register without @opentelemetry/sd
   });
 
   it('leaves SIGTERM alone: the process ends by it', () => {
-    assert.equal(run.exit.signal, 'SIGTERM');
+    assert.equal(suite.run.exit.signal, 'SIGTERM');
   });
 });
 
 describe('node --require otel-request-signals/register with sdk-node but without the auto-instrumentations', function () {
   this.timeout(30000);
-  let dir: string;
-  let run: RegisteredRun;
-  before(async () => {
-    dir = temporaryProject([SDK_NODE]);
-    assert.equal(resolvableFrom(dir, '@opentelemetry/auto-instrumentations-node'), false);
-    run = await runRegisteredApp({
-      args: ['--require', 'otel-request-signals/register', 'app.js'],
-      cwd: dir,
-      requests: [{ path: '/checkout' }, { path: '/orders/42' }],
-      signal: 'SIGTERM',
-    });
-  });
-  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const suite = useRunWithout([SDK_NODE], '@opentelemetry/auto-instrumentations-node');
 
   it('starts silently and ends by SIGTERM, after the flush', () => {
-    assert.equal(run.exit.stderr, '');
-    assert.equal(run.exit.signal, 'SIGTERM');
+    assert.equal(suite.run.exit.stderr, '');
+    assert.equal(suite.run.exit.signal, 'SIGTERM');
   });
 
   it('exports one SERVER span per request, with the marks of the receivers, and no CLIENT span', () => {
     assert.deepEqual(
-      run.exit.atExit.map(span => [span.kind, span.scope, span.attributes['url.path'], span.attributes['app.status_class']]),
+      suite.run.exit.atExit.map(span => [span.kind, span.scope, span.attributes['url.path'], span.attributes['app.status_class']]),
       [
         ['SPAN_KIND_SERVER', 'otel-request-signals', '/checkout', '2xx'],
         ['SPAN_KIND_SERVER', 'otel-request-signals', '/orders/42', '5xx'],

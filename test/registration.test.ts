@@ -5,6 +5,7 @@ import * as http from 'http';
 import * as path from 'path';
 import { RequestSignalsInstrumentation, requestStarted } from '../src';
 import { rawExchange, request } from './utils/client';
+import { countClosedResponses } from './utils/closed-responses';
 import { instrumentation } from './utils/instrumentation';
 import { disconnectAll, record } from './utils/receivers';
 import { FIXTURES, RunningServer, startHttpServer } from './utils/server';
@@ -41,11 +42,12 @@ describe('registration, load order and coexistence of copies', () => {
 
   it('fires nothing and opens no span while disabled', async () => {
     running = await startHttpServer((_req, res) => res.end());
+    const closed = countClosedResponses(running.server);
     const started = record(requestStarted);
     instrumentation.enable();
     instrumentation.disable();
     await request(running.port);
-    await new Promise(resolve => setTimeout(resolve, 20));
+    await closed(1);
     assert.deepEqual([started.length, exporter.getFinishedSpans().length], [0, 0]);
   });
 
@@ -97,12 +99,12 @@ describe('registration, load order and coexistence of copies', () => {
 
   it('fires once and opens one span with two instances enabled', async () => {
     running = await startHttpServer((_req, res) => res.end());
+    const closed = countClosedResponses(running.server);
     const started = record(requestStarted);
     instrumentation.enable();
     adopt(new RequestSignalsInstrumentation());
     await request(running.port);
-    await waitForSpans(1);
-    await new Promise(resolve => setTimeout(resolve, 20));
+    await closed(1);
     assert.deepEqual([started.length, exporter.getFinishedSpans().length], [1, 1]);
   });
 
@@ -126,12 +128,12 @@ describe('registration, load order and coexistence of copies', () => {
 
     it('never produces two spans or two signals per request', async () => {
       running = await startHttpServer((_req, res) => res.end());
+      const closed = countClosedResponses(running.server);
       const started = record(requestStarted);
       instrumentation.enable();
       adopt(new secondCopy.RequestSignalsInstrumentation());
       await request(running.port);
-      await waitForSpans(1);
-      await new Promise(resolve => setTimeout(resolve, 20));
+      await closed(1);
       assert.deepEqual([started.length, exporter.getFinishedSpans().length], [1, 1]);
     });
   });

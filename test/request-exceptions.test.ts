@@ -1,7 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'child_process';
-import * as path from 'path';
-import { FIXTURES } from './utils/server';
+import { runJsonFixture, startAtOnce } from './utils/run-fixture';
 
 interface Report {
   status: number | string;
@@ -17,9 +15,10 @@ interface Report {
  * unhandledRejection handlers must see what they would see without us, and
  * mocha's handlers would get in the way in-process.
  */
-function runApp(mode: string, bare = false): Report {
-  const args = [path.join(FIXTURES, 'app-errors.js'), mode, ...(bare ? ['--bare'] : [])];
-  return JSON.parse(execFileSync(process.execPath, args, { cwd: FIXTURES, encoding: 'utf8' })) as Report;
+const MODES = ['sync', 'async', 'async-capture'];
+
+function runApp(mode: string, bare = false): Promise<Report> {
+  return runJsonFixture<Report>(['app-errors.js', mode, ...(bare ? ['--bare'] : [])]);
 }
 
 function appView(report: Report) {
@@ -27,16 +26,22 @@ function appView(report: Report) {
 }
 
 describe('exceptions raised by request listeners', () => {
+  // Every mode, instrumented and bare: six processes, at once.
+  const runs = startAtOnce(
+    Object.fromEntries(MODES.flatMap(mode => [[mode, () => runApp(mode)], [`${mode} --bare`, () => runApp(mode, true)]]))
+  );
+
   describe('a synchronous throw', () => {
     let report: Report;
-    before(() => (report = runApp('sync')));
+    let bare: Report;
+    before(async () => ([report, bare] = await Promise.all([runs.sync, runs['sync --bare']])));
 
     it('fires gotRequestException once, with the span active', () => {
       assert.deepEqual(report.exceptions, [{ message: 'sync failure', spanIsActive: true }]);
     });
 
     it('still reaches the application exactly as without the instrumentation', () => {
-      assert.deepEqual(appView(report), appView(runApp('sync', true)));
+      assert.deepEqual(appView(report), appView(bare));
     });
 
     it('records the exception on the span with status ERROR and error.type', () => {
@@ -50,14 +55,15 @@ describe('exceptions raised by request listeners', () => {
 
   describe('an async listener that rejects', () => {
     let report: Report;
-    before(() => (report = runApp('async')));
+    let bare: Report;
+    before(async () => ([report, bare] = await Promise.all([runs.async, runs['async --bare']])));
 
     it('fires gotRequestException once, with the span active', () => {
       assert.deepEqual(report.exceptions, [{ message: 'async failure', spanIsActive: true }]);
     });
 
     it('still reaches the application as an unhandled rejection', () => {
-      assert.deepEqual(appView(report), appView(runApp('async', true)));
+      assert.deepEqual(appView(report), appView(bare));
       assert.deepEqual(report.unhandled, ['async failure']);
     });
 
@@ -69,14 +75,15 @@ describe('exceptions raised by request listeners', () => {
 
   describe('an async listener that rejects, with captureRejections', () => {
     let report: Report;
-    before(() => (report = runApp('async-capture')));
+    let bare: Report;
+    before(async () => ([report, bare] = await Promise.all([runs['async-capture'], runs['async-capture --bare']])));
 
     it('fires gotRequestException once', () => {
       assert.deepEqual(report.exceptions, [{ message: 'async failure', spanIsActive: true }]);
     });
 
     it("still gets Node's own 500 response, exactly as without the instrumentation", () => {
-      assert.deepEqual(appView(report), appView(runApp('async-capture', true)));
+      assert.deepEqual(appView(report), appView(bare));
       assert.equal(report.status, 500);
     });
 

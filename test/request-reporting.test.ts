@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { RPCType, getRPCMetadata } from '@opentelemetry/core';
+import { once } from 'events';
 import * as http from 'http';
 import { gotRequestException, reportRequestException, setRoute } from '../src';
 import { request } from './utils/client';
@@ -62,18 +63,19 @@ describe('reportRequestException() and setRoute() for other frameworks', () => {
   it('fires once for an error reported and then thrown', async () => {
     /* eslint-disable @typescript-eslint/no-misused-promises -- async on purpose: tests a listener that rejects */
     const exceptions = record(gotRequestException);
+    // The rejection goes on, unhandled, once the instrumentation has seen it: that is when a second signal would fire.
+    const unhandled = once(process, 'unhandledRejection');
     const port = await serve(async (req, res) => {
       const error = new Error('reported, then rejected');
       reportRequestException(req, error);
       res.end();
       await Promise.resolve();
-      process.once('unhandledRejection', () => undefined);
       throw error;
     });
     /* eslint-enable @typescript-eslint/no-misused-promises */
     await request(port);
     await waitForSpans(1);
-    await new Promise(resolve => setTimeout(resolve, 20));
+    await unhandled;
     assert.equal(exceptions.length, 1);
   });
 

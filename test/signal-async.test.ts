@@ -11,6 +11,7 @@ import { diag } from '@opentelemetry/api';
 import * as sinon from 'sinon';
 import { Receiver, Signal } from '../src/signals/signal';
 import { DiagSpy, spyOnDiag } from './utils/diag-spy';
+import { nextMacrotask } from './utils/macrotask';
 
 type Kwargs = { val?: unknown };
 type TestReceiver = Receiver<Kwargs, unknown>;
@@ -22,10 +23,6 @@ function deferred<T>(): { promise: Promise<T>; resolve(value: T): void } {
   let resolve!: (value: T) => void;
   const promise = new Promise<T>(res => (resolve = res));
   return { promise, resolve };
-}
-
-function nextMacrotask(): Promise<void> {
-  return new Promise(resolve => setImmediate(resolve));
 }
 
 /** A receiver that records its name when called, and answers with it. */

@@ -10,12 +10,9 @@ import * as assert from 'node:assert/strict';
 import * as sinon from 'sinon';
 import { Receiver, Signal } from '../src/signals/signal';
 import { DiagSpy, spyOnDiag } from './utils/diag-spy';
+import { nextMacrotask } from './utils/macrotask';
 
 type TestReceiver = Receiver<Record<string, unknown>, unknown>;
-
-function nextMacrotask(): Promise<void> {
-  return new Promise(resolve => setImmediate(resolve));
-}
 
 /** Runs `send` and collects what reaches 'unhandledRejection' once everything has settled. */
 async function unhandledDuring(send: () => unknown): Promise<unknown[]> {

@@ -6,6 +6,7 @@ import * as sinon from 'sinon';
 import { gotRequestException, requestFinished, requestStarted } from '../src';
 import { PACKAGE_NAME } from '../src/version';
 import { abortAfterSending, request } from './utils/client';
+import { countClosedResponses } from './utils/closed-responses';
 import { useInstrumentation } from './utils/instrumentation';
 import { connectForTest, record } from './utils/receivers';
 import { RunningServer, useServer } from './utils/server';
@@ -247,9 +248,10 @@ describe('request signals over a real http server', () => {
       connectForTest(requestStarted, async function asyncBrokenReceiver() {
         throw new Error('async receiver bug');
       });
-      const { port } = await serve((_req, res) => res.end());
+      const { port, server } = await serve((_req, res) => res.end());
+      const closed = countClosedResponses(server);
       const response = await request(port);
-      await new Promise(resolve => setTimeout(resolve, 20));
+      await closed(1); // a later tick than the receiver's rejection, and so than its unhandledRejection
       process.off('unhandledRejection', unhandled);
       assert.equal(response.status, 200);
       assert.ok(logged.calledWithMatch(PACKAGE_NAME, /asyncBrokenReceiver.*async receiver bug/));

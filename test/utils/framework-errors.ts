@@ -11,6 +11,12 @@ export function exceptionEvents(span: ReadableSpan): number {
   return span.events.filter(event => event.name === 'exception').length;
 }
 
+/** What a request left, once its span has ended: the answer's status and body, the errors heard, and its span's exception events, status code and name. */
+export async function outcomeOf(response: ClientResponse, heard: unknown[]) {
+  const [span] = await waitForSpans(1);
+  return { status: response.status, body: response.body, heard: heard.length, events: exceptionEvents(span), code: span.status.code, name: span.name };
+}
+
 /** What a client can tell apart between two answers. */
 export function sameAnswer(response: ClientResponse) {
   return { status: response.status, contentType: response.headers['content-type'], body: response.body };

@@ -4,11 +4,9 @@
  * http2.connect clients, mixing answers, resets, sessions cut with their
  * streams open, GOAWAYs and failing listeners. Everything talks to 127.0.0.1.
  */
-import { fork } from 'child_process';
 import * as http2 from 'http2';
-import * as path from 'path';
 import { seededRandom } from './load';
-import { FIXTURES } from './server';
+import { RequestCounts, forkSoakServer } from './soak-process';
 
 export const HTTP2_SERVERS = ['h2c-compat', 'h2c-core', 'h2-compat', 'h2-core'] as const;
 export type Http2ServerName = (typeof HTTP2_SERVERS)[number];
@@ -22,23 +20,10 @@ export interface Http2Fixture {
 }
 
 export interface Http2Report {
-  counts: {
-    seen: number;
+  counts: RequestCounts & {
     seenByServer: Record<string, number>;
-    seenByRoute: Record<string, number>;
-    thrown: number;
-    rejected: number;
-    started: number;
-    finished: number;
-    finishedAborted: number;
-    exceptions: number;
-    spansStarted: number;
-    spansEnded: number;
     spansAborted: number;
     spansWithException: number;
-    uncaught: number;
-    unhandled: number;
-    anomalies: Record<string, number>;
   };
   openSessions: number;
   metrics?: { activeRequests: number; durations: number };
@@ -47,36 +32,13 @@ export interface Http2Report {
 
 /** Forks the server process; `bare`: without the instrumentation. */
 export async function startHttp2Fixture(options: { bare?: boolean } = {}): Promise<Http2Fixture> {
-  const child = fork(path.join(FIXTURES, 'http2-soak-server.js'), [JSON.stringify(options)], {
-    cwd: FIXTURES,
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', chunk => (stderr += chunk));
-  const replies = new Map<number, (reply: Http2Report) => void>();
-  const ports = await new Promise<Record<Http2ServerName, number>>((resolve, reject) => {
-    child.on('message', (message: { type?: string; ports?: Record<Http2ServerName, number>; id?: number; reply?: Http2Report }) => {
-      if (message.type === 'listening') resolve(message.ports!);
-      else if (message.id !== undefined) replies.get(message.id)?.(message.reply!);
-    });
-    child.on('exit', code => reject(new Error(`http2-soak-server exited (${code}) before listening: ${stderr}`)));
-  });
-  let nextId = 1;
+  const server = await forkSoakServer<{ ports: Record<Http2ServerName, number> }>('http2-soak-server.js', options);
   return {
-    ports,
-    report: () =>
-      new Promise((resolve, reject) => {
-        const id = nextId++;
-        const timer = setTimeout(() => reject(new Error('http2-soak-server did not report')), 30000);
-        replies.set(id, reply => (clearTimeout(timer), resolve(reply)));
-        child.send({ id, cmd: 'report' });
-      }),
-    alive: () => child.exitCode === null && child.signalCode === null,
-    stderr: () => stderr,
-    stop: () =>
-      child.exitCode !== null || child.signalCode !== null
-        ? Promise.resolve()
-        : new Promise(resolve => (child.once('exit', () => resolve()), child.kill())),
+    ports: server.listening.ports,
+    report: () => server.call<Http2Report>('report'),
+    alive: server.alive,
+    stderr: server.stderr,
+    stop: server.stop,
   };
 }
 

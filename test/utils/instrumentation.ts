@@ -1,4 +1,5 @@
 import { RequestSignalsInstrumentation } from '../../src';
+import { TestMeters } from './metric-reader';
 import { disconnectAll } from './receivers';
 import { exporter, registerTracing } from './tracing';
 
@@ -30,4 +31,25 @@ export function useConfigurableInstrumentation(): void {
     disconnectAll();
     exporter.reset();
   });
+}
+
+/**
+ * Mocha hooks for suites that read the metrics: before each test a fresh
+ * MeterProvider for the shared instance, enabled; returns the current one.
+ */
+export function useMeteredInstrumentation(): () => TestMeters {
+  let meters: TestMeters;
+  before(() => registerTracing());
+  beforeEach(() => {
+    meters = new TestMeters();
+    instrumentation.setMeterProvider(meters.provider);
+    instrumentation.enable();
+  });
+  afterEach(async () => {
+    instrumentation.disable();
+    disconnectAll();
+    exporter.reset();
+    await meters.provider.shutdown();
+  });
+  return () => meters;
 }

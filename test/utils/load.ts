@@ -3,11 +3,9 @@
  * (test/fixtures/soak-server.js) and loopback clients of every shape a
  * production server meets. Everything talks to 127.0.0.1 only.
  */
-import { ChildProcess, fork } from 'child_process';
 import * as http from 'http';
 import * as net from 'net';
-import * as path from 'path';
-import { FIXTURES } from './server';
+import { RequestCounts, forkSoakServer } from './soak-process';
 
 // ---- a deterministic random source -----------------------------------------
 
@@ -47,30 +45,17 @@ export interface FixtureOptions {
   config?: Record<string, unknown>;
 }
 
-export interface ServerCounts {
-  seen: number;
-  seenByRoute: Record<string, number>;
-  thrown: number;
-  rejected: number;
-  started: number;
-  finished: number;
-  finishedAborted: number;
-  exceptions: number;
-  spansStarted: number;
-  spansEnded: number;
+export interface ServerCounts extends RequestCounts {
   exported: number;
   exportCalls: number;
   upgrades: number;
-  uncaught: number;
   serverErrors: number;
   lazyThenRan: number;
   uncaughtOriginal: number;
-  unhandled: number;
   unhandledOriginal: number;
   diagErrors: number;
   receiverFailuresPlanned: number;
   environErrors: number;
-  anomalies: Record<string, number>;
 }
 
 export interface ServerReport {
@@ -122,64 +107,20 @@ export interface Fixture {
   stderr(): string;
 }
 
-const SOAK_SERVER = path.join(FIXTURES, 'soak-server.js');
-
 export async function startFixture(options: FixtureOptions = {}): Promise<Fixture> {
   // SOAK_PACKAGE: run every fixture of these suites against a scratch copy of the package.
   options = { ...options, package: options.package ?? (process.env.SOAK_PACKAGE || undefined) };
-  const child = fork(SOAK_SERVER, [JSON.stringify(options)], {
-    cwd: FIXTURES,
-    // No bytecode flushing: V8 drops the bytecode of functions unused for a few GCs, which would
-    // make the heap after phase A look bigger than after phase B and hide a leak that size.
-    execArgv: ['--expose-gc', '--no-flush-bytecode'],
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', chunk => (stderr += chunk));
-  let exited = false;
-  child.on('exit', () => (exited = true));
-  const pending = new Map<number, (reply: unknown) => void>();
-  let nextId = 1;
-  const port = await new Promise<number>((resolve, reject) => {
-    child.on('message', (message: { type?: string; port?: number; id?: number; reply?: unknown }) => {
-      if (message.type === 'listening') resolve(message.port as number);
-      else if (message.id !== undefined) pending.get(message.id)?.(message.reply);
-    });
-    child.on('exit', code => reject(new Error(`soak-server exited (${code}) before listening: ${stderr}`)));
-  });
-
-  function call<T>(cmd: string): Promise<T> {
-    if (exited) return Promise.reject(new Error(`soak-server is gone: ${stderr}`));
-    const id = nextId++;
-    return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`soak-server did not answer ${cmd}`)), 30000);
-      pending.set(id, reply => {
-        clearTimeout(timer);
-        pending.delete(id);
-        const error = (reply as { error?: string }).error;
-        if (error !== undefined) reject(new Error(`soak-server ${cmd}: ${error}`));
-        else resolve(reply as T);
-      });
-      child.send({ id, cmd });
-    });
-  }
-
+  // No bytecode flushing: V8 drops the bytecode of functions unused for a few GCs, which would
+  // make the heap after phase A look bigger than after phase B and hide a leak that size.
+  const server = await forkSoakServer<{ port: number }>('soak-server.js', options, ['--expose-gc', '--no-flush-bytecode']);
   return {
-    port,
-    report: () => call<ServerReport>('report'),
-    heap: () => call<HeapSample>('gc'),
-    alive: () => !exited && child.exitCode === null,
-    stderr: () => stderr,
-    stop: () => stopChild(child),
+    port: server.listening.port,
+    report: () => server.call<ServerReport>('report'),
+    heap: () => server.call<HeapSample>('gc'),
+    alive: server.alive,
+    stderr: server.stderr,
+    stop: server.stop,
   };
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise(resolve => {
-    child.once('exit', () => resolve());
-    child.kill();
-  });
 }
 
 // ---- clients ---------------------------------------------------------------

@@ -15,17 +15,24 @@ export function registerTracing(): InMemorySpanExporter {
 }
 
 /** Resolves once `count` spans have ended (a span ends a tick after its response). */
-export async function waitForSpans(count: number, timeoutMs = 5000): Promise<ReadableSpan[]> {
-  const deadline = Date.now() + timeoutMs;
-  while (exporter.getFinishedSpans().length < count) {
-    if (Date.now() > deadline) {
-      throw new Error(`expected ${count} ended spans, got ${exporter.getFinishedSpans().length}`);
-    }
-    await new Promise(resolve => setTimeout(resolve, 5));
-  }
-  return exporter.getFinishedSpans();
+export function waitForSpans(count: number, timeoutMs = 5000): Promise<ReadableSpan[]> {
+  return waitFor(() => exporter.getFinishedSpans(), count, 'ended spans', timeoutMs);
+}
+
+/** Resolves once `count` SERVER spans have ended (other spans of a request may end before them). */
+export function waitForServerSpans(count: number): Promise<ReadableSpan[]> {
+  return waitFor(serverSpans, count, 'SERVER spans', 5000);
 }
 
 export function serverSpans(): ReadableSpan[] {
   return exporter.getFinishedSpans().filter(span => span.kind === SpanKind.SERVER);
+}
+
+async function waitFor(spans: () => ReadableSpan[], count: number, what: string, timeoutMs: number): Promise<ReadableSpan[]> {
+  const deadline = Date.now() + timeoutMs;
+  while (spans().length < count) {
+    if (Date.now() > deadline) throw new Error(`expected ${count} ${what}, got ${spans().length}`);
+    await new Promise(resolve => setTimeout(resolve, 5));
+  }
+  return spans();
 }
