@@ -1,6 +1,6 @@
 /*
- * What each in-memory section reports: HTTP/1 requests (bench/servers/*.js)
- * and HTTP/2 streams (bench/servers/h2-*.js, h2c). The issue's targets are
+ * What each in-memory section reports: HTTP/1 requests (bench/servers/*.ts)
+ * and HTTP/2 streams (bench/servers/h2-*.ts, h2c). The issue's targets are
  * the same for both: signals-only under 0.5 µs, signals+sdk within 1.25x of
  * the hand-written minimal span on the same protocol.
  */

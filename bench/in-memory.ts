@@ -1,6 +1,6 @@
 /*
  * In memory: each variant's server is fed requests through a Duplex stream
- * (bench/servers/_in-memory-load.js; HTTP/2 streams: _h2-in-memory-load.js),
+ * (bench/servers/_in-memory-load.ts; HTTP/2 streams: _h2-in-memory-load.ts),
  * so only the server's own work is timed: Node's parser, the app, and the
  * instrumentation, with no syscall and no client competing for the CPU. Each
  * server switches its instrumentation off and on between batches and reports

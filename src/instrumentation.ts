@@ -14,6 +14,7 @@ import { context } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
 import { resolveConfig } from './config/resolve-config';
+import { warnAboutUnknownOptions } from './config/unknown-options';
 import { FRAMEWORK_ADAPTERS } from './frameworks';
 import { holdFrameworkPatches, releaseFrameworkPatches } from './frameworks/patch-holders';
 import type { UrlScheme } from './parsing/request-target';
@@ -65,6 +66,8 @@ export class RequestSignalsInstrumentation extends InstrumentationBase<RequestSi
   /** Validates and prepares the options; takes effect from the next request. */
   override setConfig(config: RequestSignalsInstrumentationConfig = {}): void {
     const resolved = resolveConfig(config);
+    // The first setConfig runs inside InstrumentationBase's constructor, before _diag exists.
+    warnAboutUnknownOptions(config, this._diag);
     const receiverTiming = ReceiverTiming.fromThreshold(config.slowReceiverThresholdMs, () => this._diag);
     super.setConfig(config);
     this.settings = { options: this.getConfig(), resolved };
@@ -229,7 +232,7 @@ export class RequestSignalsInstrumentation extends InstrumentationBase<RequestSi
 
 /** The server's listeners as Node calls them (or the emit below us), with nothing of ours around them. */
 function emitPlainly(server: RequestSender, event: string, args: unknown[], emitBelow: (() => boolean) | undefined): boolean {
-  return emitBelow !== undefined ? emitBelow() : Reflect.apply(EventEmitter.prototype.emit, server, [event, ...args]);
+  return emitBelow !== undefined ? emitBelow() : EventEmitter.prototype.emit.apply(server, [event, ...args]);
 }
 
 /** The one 'close' listener of every response (or core HTTP/2 stream), which holds its record. */

@@ -6,7 +6,17 @@
 import { DiagConsoleLogger, diag } from '@opentelemetry/api';
 import { diagLogLevelFromString, getStringFromEnv } from '@opentelemetry/core';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
-import { AUTO_INSTRUMENTATIONS, SDK_FAILED_MESSAGE, SDK_MISSING_MESSAGE, SDK_NODE, loadOptionalPeer } from './register-peers';
+import {
+  AUTO_INSTRUMENTATIONS,
+  SDK_FAILED_MESSAGE,
+  SDK_MISSING_MESSAGE,
+  SDK_NODE,
+  SDK_NODE_MINIMUM,
+  installedVersion,
+  isOlderThan,
+  loadOptionalPeer,
+  sdkTooOldMessage,
+} from './register-peers';
 
 type SdkNode = typeof import('@opentelemetry/sdk-node');
 type AutoInstrumentations = typeof import('@opentelemetry/auto-instrumentations-node');
@@ -20,14 +30,15 @@ export interface StartedSdk {
  * instrumentation-http keeps the client side (a CLIENT span for each outgoing
  * request), but opens no SERVER span: ours is the request's one SERVER span.
  */
-export const AUTO_INSTRUMENTATIONS_CONFIG = {
+const AUTO_INSTRUMENTATIONS_CONFIG = {
   '@opentelemetry/instrumentation-http': { disableIncomingRequestInstrumentation: true },
 };
 
 /**
  * Starts the SDK with the instrumentation `ours()` returns and returns it;
- * returns `undefined` when the SDK is not installed or did not start, said in
- * one line on stderr (diag has no logger unless OTEL_LOG_LEVEL is set).
+ * returns `undefined` when the SDK is not installed, is too old (checked
+ * before it is loaded) or did not start, said in one line on stderr (diag has
+ * no logger unless OTEL_LOG_LEVEL is set).
  *
  * `ours()` is called only after the auto-instrumentations are created: once
  * any instrumentation exists, require-in-the-middle answers each later
@@ -37,6 +48,8 @@ export const AUTO_INSTRUMENTATIONS_CONFIG = {
  */
 export function startFromEnvironment(ours: () => Instrumentation): StartedSdk | undefined {
   try {
+    const version = installedVersion(SDK_NODE);
+    if (version !== undefined && isOlderThan(version, SDK_NODE_MINIMUM)) return warn(sdkTooOldMessage(version));
     const sdkNode = loadOptionalPeer<SdkNode>(SDK_NODE);
     if (sdkNode === undefined) return warn(SDK_MISSING_MESSAGE);
     const { instrumentations, resourceDetectors } = withLogLevelFromEnv(fromAutoInstrumentations);
@@ -73,7 +86,9 @@ interface FromAutoInstrumentations {
 function fromAutoInstrumentations(): FromAutoInstrumentations {
   const auto = loadOptionalPeer<AutoInstrumentations>(AUTO_INSTRUMENTATIONS);
   if (auto === undefined) {
-    diag.debug(`otel-request-signals/register: ${AUTO_INSTRUMENTATIONS} is not installed; using this instrumentation alone`);
+    diag.debug(
+      `otel-request-signals/register: ${AUTO_INSTRUMENTATIONS} is not installed; using this instrumentation alone`
+    );
     return { instrumentations: [] };
   }
   return {

@@ -10,7 +10,7 @@
  */
 import { RequestSignalsInstrumentation } from './instrumentation';
 import { startFromEnvironment } from './register-sdk';
-import { shutdownBeforeExit } from './register-shutdown';
+import { shutdownBeforeExit } from './shutdown-before-exit';
 
 let instrumentation: RequestSignalsInstrumentation | undefined;
 const ours = () => (instrumentation ??= new RequestSignalsInstrumentation());

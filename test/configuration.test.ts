@@ -184,7 +184,7 @@ describe('configuration', () => {
     });
 
     it('names the span with spanNameHook', async () => {
-      const { port } = await serveWith({ spanNameHook: ({ request: req, defaultName }) => `${defaultName} (${req.headers['x-api']})` });
+      const { port } = await serveWith({ spanNameHook: ({ request: req, defaultName }) => `${defaultName} (${String(req.headers['x-api'])})` });
       await request(port, { headers: { 'x-api': 'v2' } });
       const [span] = await waitForSpans(1);
       assert.equal(span.name, 'GET (v2)');

@@ -13,6 +13,7 @@ interface AppFixture {
   buildApp(connect: unknown): http.RequestListener;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a JavaScript fixture, by its path in test/fixtures (not in build/)
 const connectApp = require(path.join(FIXTURES, 'connect-app.js')) as AppFixture;
 
 /* The errors Connect answers itself, in request order. */
@@ -28,6 +29,7 @@ function requireConnectQuietly(): unknown {
   const saved = process.env.NODE_ENV;
   process.env.NODE_ENV = 'test';
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded here, with NODE_ENV set, once the instrumentation is enabled
     return require('connect');
   } finally {
     if (saved === undefined) delete process.env.NODE_ENV;

@@ -17,6 +17,7 @@ interface AppFixture {
   PATHS: string[];
 }
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a JavaScript fixture, by its path in test/fixtures (not in build/)
 const expressApp = require(path.join(FIXTURES, 'express-app.js')) as AppFixture;
 
 /* The errors Express answers itself (Express 4: the rejections it ignores), in request order. */
@@ -46,6 +47,7 @@ describe('Express 5, in this process', () => {
   let running: RunningServer;
   before(async () => {
     // Required once the instrumentation is enabled: the hooks patch modules as they load.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded once the instrumentation is enabled, as said above
     running = await startHttpServer(expressApp.buildApp(require('express'), 'test'));
   });
   after(() => running.close());
@@ -130,8 +132,10 @@ describe('Express 5, in this process', () => {
 
   it("puts router's own methods back when disabled, and replaces them again when enabled", () => {
     const source = ['router/lib/layer.js', 'router'].map(id => fs.readFileSync(require.resolve(id), 'utf8')).join('');
+    /* eslint-disable @typescript-eslint/no-require-imports -- the modules Express loaded (after enable), not a copy loaded before */
     const Layer = require('router/lib/layer.js') as { prototype: Record<string, unknown> };
     const Router = require('router') as { prototype: Record<string, unknown> };
+    /* eslint-enable @typescript-eslint/no-require-imports */
     const methods = () => [Layer.prototype.handleRequest, Router.prototype.use].map(String);
     const enabled = methods();
     instrumentation.disable();

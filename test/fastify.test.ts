@@ -127,8 +127,8 @@ for (const { label, create } of MAJORS) {
     });
 
     it('sets the full template of a route in a prefixed plugin', async () => {
-      const port = await serve(app =>
-        app.register(async api => api.get('/users/:id', async () => 'ok'), { prefix: '/api' })
+      const port = await serve(
+        app => void app.register(async api => api.get('/users/:id', async () => 'ok'), { prefix: '/api' })
       );
       await request(port, { path: '/api/users/7' });
       const [span] = await waitForSpans(1);

@@ -210,7 +210,7 @@ interface Exchange {
 }
 
 async function exchangeAll(port: number, cases: Case[]): Promise<Exchange[]> {
-  const results: Exchange[] = new Array(cases.length);
+  const results: Exchange[] = new Array<Exchange>(cases.length);
   let next = 0;
   const worker = async () => {
     while (next < cases.length) {
@@ -484,7 +484,7 @@ describe('fuzz: environ and span attributes from arbitrary request objects', () 
       }
       const client = attributes['client.address'];
       assert.ok(client === undefined || isIP(client as string) !== 0, `client.address ${JSON.stringify(client)}`);
-      assert.ok(attributes['url.scheme'] === 'http' || attributes['url.scheme'] === 'https', `url.scheme ${attributes['url.scheme']}`);
+      assert.ok(attributes['url.scheme'] === 'http' || attributes['url.scheme'] === 'https', `url.scheme ${String(attributes['url.scheme'])}`);
     }
   });
 });

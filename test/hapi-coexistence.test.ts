@@ -9,7 +9,7 @@ import { runJsonFixture, startAtOnce } from './utils/run-fixture';
 interface CoexistenceReport {
   statuses: number[];
   heard: Array<{ url: string; spanId: string; active: boolean; original: boolean }>;
-  spans: Array<{ name: string; kind: number; scope: string; spanId: string; parentSpanId?: string; path?: string; exceptionEvents: number }>;
+  spans: Array<{ name: string; kind: SpanKind; scope: string; spanId: string; parentSpanId?: string; path?: string; exceptionEvents: number }>;
 }
 
 const ORDERS = { 'ours first': [], 'instrumentation-hapi first': ['--theirs-first'] };

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import { SpanStatusCode } from '@opentelemetry/api';
 import { gotRequestException } from '../src';
 import { request } from './utils/client';
@@ -16,7 +17,8 @@ describe('Hapi 21: errors Hapi answers', () => {
   const serve = useHapi();
 
   it('really runs @hapi/hapi 21', () => {
-    const { version } = require('@hapi/hapi/package.json') as { version: string };
+    const manifest = fs.readFileSync(require.resolve('@hapi/hapi/package.json'), 'utf8');
+    const { version } = JSON.parse(manifest) as { version: string };
     assert.equal(version.split('.')[0], '21');
   });
 
@@ -144,6 +146,7 @@ describe('Hapi 21: odd errors and callers', () => {
   it('reports a thrown value that is not an Error as the Boom Hapi answers with, the value in its data', async () => {
     const heard = record(gotRequestException);
     const port = await serve(server =>
+      // eslint-disable-next-line @typescript-eslint/only-throw-error -- on purpose: a handler that throws a non-Error
       server.route({ method: 'GET', path: '/users/{id}', handler: () => { throw 'not an error'; } })
     );
     const response = await request(port, { path: '/users/7' });

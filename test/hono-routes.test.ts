@@ -78,7 +78,7 @@ describe('Hono 4: routes and requestFinished', () => {
             await body.write('first rows\n');
             throw new Error('the export query failed');
           },
-          async () => undefined
+          () => Promise.resolve()
         )
       )
     );

@@ -70,6 +70,7 @@ describe('Hono 4: app.onError', () => {
   it('reports nothing for an error app.onError answers with a 4xx, and leaves the span status unset', async () => {
     const heard = record(gotRequestException);
     const port = await serve(app => {
+      // eslint-disable-next-line @typescript-eslint/require-await -- async on purpose: an onError whose answer is a promise
       app.onError(async (_error, c) => c.text('handled', 400));
       rejectingRoute(app);
     });

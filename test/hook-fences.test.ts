@@ -34,7 +34,7 @@ function throwing(name: HookName, value: unknown): RequestSignalsInstrumentation
   const fail = () => {
     throw value;
   };
-  return { [name]: fail } as RequestSignalsInstrumentationConfig;
+  return { [name]: fail };
 }
 
 describe('user functions are fenced, whatever they throw', () => {
@@ -58,7 +58,7 @@ describe('user functions are fenced, whatever they throw', () => {
         assert.equal(finished.length, 1);
         // The instrumentation's component logger puts its namespace first: (namespace, message, thrown).
         const reports = diagSpy.error.getCalls().filter(call => typeof call.args[1] === 'string' && call.args[1].startsWith(name));
-        assert.equal(reports.length, 1, `diag.error messages: ${diagSpy.error.getCalls().map(call => call.args[1]).join(' | ')}`);
+        assert.equal(reports.length, 1, `diag.error messages: ${diagSpy.error.getCalls().map((call): unknown => call.args[1]).join(' | ')}`);
         assert.ok(Object.is(reports[0].args[2], value), 'the thrown value is passed to diag as it was thrown');
       });
     }

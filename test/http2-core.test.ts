@@ -101,6 +101,7 @@ for (const secure of [false, true]) {
       const failure = new Error('stream listener rejected');
       const server = createHttp2Server(secure);
       (server as unknown as { [key: symbol]: unknown })[Symbol.for('nodejs.rejection')] = () => undefined;
+      // eslint-disable-next-line @typescript-eslint/no-misused-promises, @typescript-eslint/require-await -- async on purpose: tests a listener that rejects
       server.on('stream', async stream => {
         stream.respond({ ':status': 500 });
         stream.end();

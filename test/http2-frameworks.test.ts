@@ -14,8 +14,8 @@ import { record, waitForCount } from './utils/receivers';
 import { TLS_OPTIONS } from './utils/server';
 import { waitForSpans } from './utils/tracing';
 
-import type KoaApp = require('koa');
-import type ExpressModule = require('express');
+import type KoaApp from 'koa';
+import type ExpressModule from 'express';
 
 /*
  * The frameworks on HTTP/2, as their own tests check them on HTTP/1: the
@@ -178,6 +178,7 @@ describe('Koa 3 on an HTTP/2 server with allowHTTP1', () => {
   const { serve } = useHttp2();
   let Koa: typeof KoaApp;
   // Once the instrumentation is enabled: its require hook patches koa as it loads.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a require after enable, as said above
   before(() => (Koa = require('koa') as typeof KoaApp));
 
   function serveKoa(setup: KoaSetup): Promise<Target> {
@@ -186,6 +187,7 @@ describe('Koa 3 on an HTTP/2 server with allowHTTP1', () => {
     const router = new Router();
     setup(router);
     app.use(router.routes());
+    // eslint-disable-next-line @typescript-eslint/no-misused-promises -- Koa's listener returns a promise that never rejects (errors go to ctx.onerror)
     return serve(http2.createSecureServer({ ...TLS_OPTIONS, allowHTTP1: true }, app.callback()), true);
   }
 
@@ -215,6 +217,7 @@ describe('Express 5 on an HTTP/2 server with allowHTTP1', () => {
   useInstrumentation();
   const { serve, connect } = useHttp2();
   let express: typeof ExpressModule;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded once the instrumentation is enabled, for its require hook
   before(() => (express = require('express') as typeof ExpressModule));
 
   function expressServer(setup: ExpressSetup): http2.Http2SecureServer {

@@ -112,6 +112,7 @@ for (const secure of [false, true]) {
       const failure = new Error('compat listener rejected');
       const server = createHttp2Server(secure);
       (server as unknown as { [key: symbol]: unknown })[Symbol.for('nodejs.rejection')] = () => undefined;
+      // eslint-disable-next-line @typescript-eslint/no-misused-promises, @typescript-eslint/require-await -- async on purpose: tests a listener that rejects
       server.on('request', async (_req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => {
         res.statusCode = 500;
         res.end();

@@ -65,6 +65,7 @@ describe('metrics', () => {
 
   it('counts active requests while they run and returns to zero', async () => {
     let activeDuring: unknown;
+    // eslint-disable-next-line @typescript-eslint/no-misused-promises -- an async listener: it reads the metric before it answers
     const port = await serve(async (_req, res) => {
       const active = await metric('http.server.active_requests');
       activeDuring = active?.dataPoints.map(point => point.value);

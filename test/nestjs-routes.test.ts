@@ -4,6 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import type * as PlatformFastify from '@nestjs/platform-fastify';
 import { request } from './utils/client';
 import { instrumentation, useInstrumentation } from './utils/instrumentation';
 import { Handler, NestApp, PLATFORMS, nestFixture, useNest } from './utils/nest';
@@ -113,7 +114,8 @@ describe('Nest 11 on fastify: route options', () => {
 
   it("keeps what Fastify reads from the handler's metadata (@RouteConfig)", async () => {
     const { controller, common } = nestFixture();
-    const { RouteConfig } = require('@nestjs/platform-fastify');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded after nestFixture(), once the instrumentation has patched @nestjs/core
+    const { RouteConfig } = require('@nestjs/platform-fastify') as typeof PlatformFastify;
     const configured = controller('ConfiguredController', [common.Controller('configured')], {
       read: {
         route: [common.Get(), RouteConfig({ tag: 'kept' })],
@@ -139,7 +141,9 @@ describe('Nest 11: enabling and disabling', () => {
     nestFixture(); // loads @nestjs/core through the hooks
     return PATCHED.map(([file, className, method]) => {
       const id = require.resolve(`@nestjs/core/${file}`);
-      const current = String(require(id)[className].prototype[method]);
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- the module as loaded now, from a path resolved at run time
+      const loaded = require(id) as Record<string, { prototype: Record<string, () => unknown> }>;
+      const current = String(loaded[className].prototype[method]);
       return fs.readFileSync(id, 'utf8').includes(current);
     });
   }

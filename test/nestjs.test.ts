@@ -6,6 +6,7 @@
 import * as assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { SpanStatusCode, trace } from '@opentelemetry/api';
+import type { FastifyInstance } from 'fastify';
 import { gotRequestException, requestFinished } from '../src';
 import { request } from './utils/client';
 import { describeErrorsTheFrameworkAnswers, exceptionEvents, outcomeOf } from './utils/framework-errors';
@@ -17,6 +18,7 @@ import { serverSpans, waitForSpans } from './utils/tracing';
 const failure = new Error('controller failure');
 const FAILING_ROUTES: Array<[string, Handler]> = [
   ['throws', () => { throw failure; }],
+  // eslint-disable-next-line @typescript-eslint/require-await -- async on purpose: a controller that rejects
   ['rejects', async () => { throw failure; }],
 ];
 
@@ -104,7 +106,7 @@ for (const platform of PLATFORMS) {
       const heardExceptions = record(gotRequestException);
       const heardFinished = record(requestFinished);
       const port = await serveUsers(() => new StreamableFile(failingMidway()));
-      await request(port, { path: '/users/7' }).catch(error => error);
+      await request(port, { path: '/users/7' }).catch((error: unknown) => error);
       await waitForSpans(1);
       assert.deepEqual(
         [heardExceptions.length, heardFinished.map(call => call.kwargs.aborted)],
@@ -201,7 +203,8 @@ describe("Nest 11 on fastify: an error Fastify hands to Nest's error layer", () 
     const fastifyError = Object.assign(new Error('upstream unavailable'), { name: 'FastifyError', statusCode: 503 });
     const heard = record(gotRequestException);
     const port = await serve([nestFixture().usersController(() => 'unreachable')], app =>
-      app.getHttpAdapter().getInstance().addHook('onRequest', async () => {
+      // eslint-disable-next-line @typescript-eslint/require-await -- async on purpose: Fastify's async hook, whose rejection Fastify hands to Nest
+      (app.getHttpAdapter().getInstance() as FastifyInstance).addHook('onRequest', async () => {
         throw fastifyError;
       })
     );

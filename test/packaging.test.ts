@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -42,23 +42,27 @@ describe('the published package', function () {
   this.timeout(180_000);
   let workDir: string;
   let packed: string[];
+  let tarball: string;
 
   before(() => {
     workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'otel-request-signals-pack-'));
-    const output = execFileSync(NPM, ['pack', '--json', '--pack-destination', workDir], { cwd: ROOT, encoding: 'utf8' });
+    const output = execFileSync(NPM, ['pack', '--json', '--pack-destination', workDir], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
     const [{ filename, files }] = JSON.parse(output.slice(output.indexOf('['))) as Array<{
       filename: string;
       files: Array<{ path: string }>;
     }>;
     packed = files.map(file => file.path);
+    tarball = path.join(workDir, filename);
     const consumer = path.join(workDir, 'consumer');
     fs.mkdirSync(consumer);
     fs.writeFileSync(path.join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true }));
-    execFileSync(
-      NPM,
-      ['install', '--no-audit', '--no-fund', '--prefer-offline', path.join(workDir, filename), '@opentelemetry/api@1'],
-      { cwd: consumer, stdio: 'ignore' }
-    );
+    execFileSync(NPM, ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball, '@opentelemetry/api@1'], {
+      cwd: consumer,
+      stdio: 'ignore',
+    });
     fs.writeFileSync(path.join(consumer, 'cjs.js'), CJS_CONSUMER);
     fs.writeFileSync(path.join(consumer, 'esm.mjs'), ESM_CONSUMER);
   });
@@ -115,4 +119,35 @@ describe('the published package', function () {
       sameInstance: true,
     });
   });
+
+  it('has types for every entry, module system and resolver (@arethetypeswrong/cli)', () => {
+    const report = areTheTypesWrong(tarball);
+    assert.deepEqual(report.problems, {});
+    const esmTypes = Object.entries(report.analysis.entrypoints).map(([entry, { resolutions }]) => [
+      entry,
+      resolutions['node16-esm'].resolution?.fileName,
+    ]);
+    assert.deepEqual(esmTypes, [
+      ['.', '/node_modules/otel-request-signals/build/src/index.d.mts'],
+      ['./register', '/node_modules/otel-request-signals/build/src/register.d.mts'],
+      ['./package.json', '/node_modules/otel-request-signals/package.json'],
+    ]);
+  });
 });
+
+interface AttwReport {
+  problems: Record<string, unknown[]>;
+  analysis: {
+    entrypoints: Record<string, { resolutions: Record<string, { resolution?: { fileName: string } }> }>;
+  };
+}
+
+/** @arethetypeswrong/cli's JSON report on the packed tarball (node10, node16 CJS and ESM, bundler). */
+function areTheTypesWrong(tarball: string): AttwReport {
+  const manifest = require.resolve('@arethetypeswrong/cli/package.json');
+  const { bin } = JSON.parse(fs.readFileSync(manifest, 'utf8')) as { bin: { attw: string } };
+  const cli = path.join(path.dirname(manifest), bin.attw);
+  const result = spawnSync(process.execPath, [cli, tarball, '--format', 'json'], { encoding: 'utf8' });
+  assert.ok(result.stdout.trim().startsWith('{'), `attw did not report: ${result.stderr}`);
+  return JSON.parse(result.stdout) as AttwReport;
+}

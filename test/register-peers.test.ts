@@ -10,7 +10,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { SDK_MISSING_MESSAGE, SDK_NODE, loadOptionalPeer } from '../src/register-peers';
+import { SDK_MISSING_MESSAGE, SDK_NODE, loadOptionalPeer, sdkTooOldMessage } from '../src/register-peers';
 import { RegisteredRun, runRegisteredApp } from './utils/registered-app';
 import { FIXTURES } from './utils/server';
 
@@ -131,6 +131,7 @@ describe('loadOptionalPeer', () => {
   });
 
   it('returns the module of an installed package', () => {
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- compared by reference, never called
     assert.equal(loadOptionalPeer<typeof import('node:path')>('path')?.join, path.join);
   });
 
@@ -148,5 +149,58 @@ describe('loadOptionalPeer', () => {
     assert.throws(() => loadOptionalPeer(SDK_NODE, throwing(undefined)), isSame(undefined));
     const odd = { code: 'MODULE_NOT_FOUND', message: 42 };
     assert.throws(() => loadOptionalPeer(SDK_NODE, throwing(odd)), isSame(odd));
+  });
+});
+
+/** An @opentelemetry/sdk-node older than /register takes, in `dir`: a package.json, and an entry that must not run. */
+function installTooOldSdk(dir: string, version: string): void {
+  const sdk = path.join(dir, 'node_modules', SDK_NODE);
+  fs.mkdirSync(sdk, { recursive: true });
+  fs.writeFileSync(path.join(sdk, 'package.json'), JSON.stringify({ name: SDK_NODE, version, main: 'index.js' }));
+  fs.writeFileSync(
+    path.join(sdk, 'index.js'),
+    "throw new Error('/register loaded an sdk-node it should have refused');\n"
+  );
+}
+
+/*
+ * A stand-in for an old sdk-node (its package.json, and an entry that throws
+ * when loaded): npm no longer checks the SDK's version (no peer dependency), so
+ * /register does, from the package.json alone, before loading it. A real 0.5x
+ * SDK would bring some sixty packages for a check that reads one file.
+ */
+describe('node --require otel-request-signals/register with an @opentelemetry/sdk-node older than 0.200.0', function () {
+  this.timeout(30000);
+  let dir: string;
+  let run: RegisteredRun;
+  before(async () => {
+    dir = temporaryProject([]);
+    installTooOldSdk(dir, '0.57.2');
+    run = await runRegisteredApp({
+      args: ['--require', 'otel-request-signals/register', 'app.js'],
+      cwd: dir,
+      requests: [{ path: '/checkout' }, { path: '/orders/42' }],
+      signal: 'SIGTERM',
+    });
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('says, in one line on stderr, which version it found and what it needs, without loading it', () => {
+    assert.deepEqual(run.exit.stderr.split('\n').filter(Boolean), [sdkTooOldMessage('0.57.2')]);
+    assert.match(sdkTooOldMessage('0.57.2'), /sdk-node 0\.57\.2 is too old \(0\.200\.0 or newer is needed\)/);
+  });
+
+  it('starts the app, which answers as it does without telemetry, fires the signals and exports nothing', () => {
+    assert.deepEqual(run.statuses, [200, 500]);
+    assert.deepEqual(run.spans, []);
+    assert.deepEqual(
+      run.exit.lines.filter(line => 'signal' in line).map(line => [line.signal, line.url]),
+      [
+        ['requestFinished', '/checkout'],
+        ['gotRequestException', '/orders/42'],
+        ['requestFinished', '/orders/42'],
+      ]
+    );
+    assert.equal(run.exit.signal, 'SIGTERM');
   });
 });

@@ -73,8 +73,10 @@ describe('registration, load order and coexistence of copies', () => {
   });
 
   it('restores the original emit when disabled', () => {
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- compared by reference, never called
     const before = http.Server.prototype.emit;
     instrumentation.enable();
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- compared by reference, never called
     const patched = http.Server.prototype.emit;
     instrumentation.disable();
     assert.deepEqual([patched !== before, http.Server.prototype.emit === before], [true, true]);
@@ -82,6 +84,7 @@ describe('registration, load order and coexistence of copies', () => {
 
   it("wraps the request's and the response's emit from the first traced request, and restores them when disabled", async () => {
     const prototypes = [http.IncomingMessage.prototype, http.ServerResponse.prototype];
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- compared by reference, never called
     const before = prototypes.map(prototype => prototype.emit);
     running = await startHttpServer((_req, res) => res.end());
     instrumentation.enable();
@@ -107,12 +110,11 @@ describe('registration, load order and coexistence of copies', () => {
 
   describe('with a second copy of the package', () => {
     const copyRoot = path.resolve(__dirname, '..', 'second-copy');
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     let secondCopy: typeof import('../src');
     before(() => {
       fs.cpSync(BUILD_SRC, path.join(copyRoot, 'src'), { recursive: true });
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      secondCopy = require(path.join(copyRoot, 'src'));
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- the copy, from the directory it was just copied to
+      secondCopy = require(path.join(copyRoot, 'src')) as typeof secondCopy;
     });
     after(() => fs.rmSync(copyRoot, { recursive: true, force: true }));
 
@@ -129,7 +131,7 @@ describe('registration, load order and coexistence of copies', () => {
       const closed = countClosedResponses(running.server);
       const started = record(requestStarted);
       instrumentation.enable();
-      adopt(new secondCopy.RequestSignalsInstrumentation() as unknown as RequestSignalsInstrumentation);
+      adopt(new secondCopy.RequestSignalsInstrumentation());
       await request(running.port);
       await closed(1);
       assert.deepEqual([started.length, exporter.getFinishedSpans().length], [1, 1]);

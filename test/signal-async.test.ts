@@ -7,6 +7,7 @@
  * decided at connect.
  */
 import * as assert from 'node:assert/strict';
+import { diag } from '@opentelemetry/api';
 import * as sinon from 'sinon';
 import { Receiver, Signal } from '../src/signals/signal';
 import { DiagSpy, spyOnDiag } from './utils/diag-spy';
@@ -62,6 +63,7 @@ describe('Signal async sends', () => {
         },
       };
       const bound = shop.method.bind(shop);
+      // eslint-disable-next-line @typescript-eslint/unbound-method -- on purpose: the method itself, unbound (it does not use `this`)
       calledOrder([shop.method, bound, recording(calls, 'sync', 'sync')]);
       assert.deepEqual(calls, ['sync', 'method', 'method']);
     });
@@ -105,7 +107,7 @@ describe('Signal async sends', () => {
       const calls: string[] = [];
       signal.connect(recording(calls, 'async', 'async'));
       signal.connect(recording(calls, 'sync', 'sync'));
-      signal._notifyRobust(sender, { signal });
+      signal._notifyRobust(sender, { signal }, { where: 'a test', logger: diag });
       assert.deepEqual(calls, ['sync', 'async']);
     });
   });

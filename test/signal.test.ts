@@ -10,7 +10,7 @@
 import * as assert from 'node:assert/strict';
 import { diag, DiagLogLevel } from '@opentelemetry/api';
 import * as sinon from 'sinon';
-import { Receiver, Signal } from '../src/signals/signal';
+import { Receiver, ReceiverKwargs, Signal } from '../src/signals/signal';
 import { DiagSpy, spyOnDiag } from './utils/diag-spy';
 
 type Kwargs = { val?: unknown };
@@ -81,7 +81,7 @@ describe('Signal', () => {
       const spy = sinon.spy();
       signal.connect(spy);
       signal.send(sender, { val: 'test' });
-      assert.equal(spy.firstCall.args[1].signal, signal);
+      assert.equal((spy.firstCall.args[1] as ReceiverKwargs<Kwargs>).signal, signal);
     });
 
     it('passes `signal` even when sent without kwargs', () => {
@@ -95,7 +95,7 @@ describe('Signal', () => {
       const spy = sinon.spy();
       signal.connect(spy);
       signal.send(sender, { val: 'test', signal: 'not the signal' } as Kwargs);
-      assert.equal(spy.firstCall.args[1].signal, signal);
+      assert.equal((spy.firstCall.args[1] as ReceiverKwargs<Kwargs>).signal, signal);
     });
 
     it('gives every receiver of one send the same kwargs object, and the next send a new one', () => {
@@ -392,6 +392,7 @@ describe('Signal', () => {
 
     it('puts a thrown non-Error value in place of the response', () => {
       signal.connect(() => {
+        // eslint-disable-next-line @typescript-eslint/only-throw-error -- on purpose: a receiver that throws a non-Error
         throw 'just a string';
       });
       assert.equal(signal.sendRobust(sender)[0][1], 'just a string');
@@ -456,7 +457,7 @@ describe('Signal', () => {
       signal.connect(fails);
       signal.connect(receiver1Arg);
       assert.equal(signal.sendRobust(sender, { val: 'next' })[1][1], 'next');
-      assert.doesNotThrow(() => signal._notifyRobust(sender, { signal }));
+      assert.doesNotThrow(() => signal._notifyRobust(sender, { signal }, { where: 'a test', logger: diag }));
       sinon.assert.calledTwice(diagSpy.error);
     });
   });

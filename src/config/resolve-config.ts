@@ -9,7 +9,7 @@ import { splitTarget } from '../parsing/request-target';
 import type { IgnoreMatcher, RequestSignalsInstrumentationConfig } from '../types';
 import { describe } from '../safety/foreign-values';
 
-export const DEFAULT_MAX_ATTRIBUTE_VALUE_LENGTH = 4096;
+const DEFAULT_MAX_ATTRIBUTE_VALUE_LENGTH = 4096;
 
 export interface ResolvedConfig {
   readonly isIgnored: ((request: ServerRequest) => boolean) | undefined;
@@ -59,16 +59,18 @@ export function resolveConfig(config: RequestSignalsInstrumentationConfig, env =
 
 function ignoreMatcher(option: IgnoreMatcher | IgnoreMatcher[] | undefined): ResolvedConfig['isIgnored'] {
   if (option === undefined) return undefined;
-  const matchers = (Array.isArray(option) ? option : [option]).map(toPredicate);
+  const matchers = Array.isArray(option)
+    ? option.map((matcher, index) => toPredicate(matcher, ` at position ${index}`))
+    : [toPredicate(option, '')];
   return request => matchers.some(matches => matches(request));
 }
 
-function toPredicate(matcher: unknown, index: number): (request: ServerRequest) => boolean {
+function toPredicate(matcher: unknown, where: string): (request: ServerRequest) => boolean {
   if (typeof matcher === 'function') return matcher as (request: ServerRequest) => boolean;
   if (typeof matcher === 'string') return request => splitTarget(request.url).path === matcher;
   if (matcher instanceof RegExp) return pathMatcher(matcher);
   throw new TypeError(
-    `ignoreIncomingRequest expects a function, a path string or a RegExp, got ${describe(matcher)} at position ${index}`
+    `ignoreIncomingRequest expects a function, a path string or a RegExp, got ${describe(matcher)}${where}`
   );
 }
 

@@ -45,7 +45,7 @@ function instrumentUse(originalUse: Use): Use {
   return function use(this: unknown, route: unknown, fn: unknown) {
     const app = this as ConnectApp;
     const before = app.stack.length;
-    const result = Reflect.apply(originalUse, this, arguments);
+    const result: unknown = Reflect.apply(originalUse, this, arguments);
     const mounted = (typeof route === 'string' ? fn : route) as { handle?: unknown } | undefined;
     const subApp = typeof mounted?.handle === 'function' ? mounted : undefined;
     for (const layer of app.stack.slice(before)) layer.handle = wrapHandle(app, layer, subApp);
@@ -75,6 +75,6 @@ function enterMount(app: ConnectApp, route: string, request: IncomingMessage, su
   if (template !== '') setRoute(request, template);
   if (subApp === undefined) return;
   let prefixes = mountPrefixes.get(request);
-  if (prefixes === undefined) mountPrefixes.set(request, (prefixes = new Map()));
+  if (prefixes === undefined) mountPrefixes.set(request, (prefixes = new Map<object, string>()));
   prefixes.set(subApp, template);
 }

@@ -24,9 +24,9 @@ function wrapFinalhandler(original: Finalhandler): Finalhandler {
     return function (this: unknown, err?: unknown) {
       // Before the answer: receivers run while the span is open and nothing was sent.
       if (err && isRequest(req) && answersWithServerError(err, res)) reportRequestException(req, err);
-      return Reflect.apply(done, this, arguments);
+      return Reflect.apply(done, this, arguments) as unknown;
     };
-  } as Finalhandler;
+  };
 }
 
 /*

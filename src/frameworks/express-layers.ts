@@ -15,7 +15,7 @@ type HandleError = (this: LayerLike, error: unknown, req: IncomingMessage, res: 
 export function patchRouterLayer(Layer: LayerClass): LayerClass {
   replaceMethod(Layer.prototype, 'handleRequest', original =>
     function handleRequest(this: LayerLike, req: IncomingMessage, res: ServerResponse, next: Next) {
-      return Reflect.apply(original, this, [req, res, enterLayer(this, req, next)]);
+      return Reflect.apply(original, this, [req, res, enterLayer(this, req, next)]) as unknown;
     }
   );
   return Layer;

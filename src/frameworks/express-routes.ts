@@ -30,7 +30,7 @@ export function rememberMountPaths(originalUse: Use): Use {
     const result = Reflect.apply(originalUse, this, args);
     const template = mountTemplateOf(args);
     if (template !== undefined && Array.isArray(stack)) {
-      for (const layer of stack.slice(before)) mountTemplates.set(layer, template);
+      for (const layer of stack.slice(before) as object[]) mountTemplates.set(layer, template);
     }
     return result;
   };
@@ -60,7 +60,7 @@ function enterMount(request: IncomingMessage, template: string, next: Next): Nex
     // Truncated, not popped: inner mounts that answered without calling out are left too.
     if (!left) inside.length = depth;
     left = true;
-    return Reflect.apply(next, this, arguments);
+    return Reflect.apply(next, this, arguments) as unknown;
   };
 }
 

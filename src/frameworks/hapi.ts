@@ -52,7 +52,7 @@ export const hapiAdapter: FrameworkAdapter = {
         '@hapi/hapi/lib/transmit.js',
         HAPI_VERSIONS,
         (transmit: TransmitModule) => {
-          replaceMethod(transmit, 'send', original => reportingServerErrors(original as Send));
+          replaceMethod(transmit, 'send', reportingServerErrors);
           return transmit;
         },
         (transmit?: TransmitModule) => transmit && restoreMethod(transmit, 'send')
@@ -61,7 +61,7 @@ export const hapiAdapter: FrameworkAdapter = {
         '@hapi/hapi/lib/request.js',
         HAPI_VERSIONS,
         (Request: RequestClass) => {
-          replaceMethod(Request.prototype, '_lookup', original => reportingRoute(original as Lookup));
+          replaceMethod(Request.prototype, '_lookup', reportingRoute);
           return Request;
         },
         (Request?: RequestClass) => Request && restoreMethod(Request.prototype, '_lookup')
@@ -71,7 +71,7 @@ export const hapiAdapter: FrameworkAdapter = {
       '@hapi/boom',
       BOOM_VERSIONS,
       (boom: BoomModule) => {
-        replaceMethod(boom, 'badImplementation', original => rememberingOriginals(original as BadImplementation));
+        replaceMethod(boom, 'badImplementation', rememberingOriginals);
         return boom;
       },
       (boom?: BoomModule) => boom && restoreMethod(boom, 'badImplementation')

@@ -46,7 +46,7 @@ export function whileReadingRawErrorHandlers<F extends (this: HonoApp, ...args: 
   return function routeReadingRawErrorHandlers(this: HonoApp) {
     rawReads++;
     try {
-      return Reflect.apply(route, this, arguments);
+      return Reflect.apply(route, this, arguments) as unknown;
     } finally {
       rawReads--;
     }

@@ -39,7 +39,7 @@ export function reportingRoutes(Context: ContextClass): ContextClass {
       const incoming = incomingOf(options?.env);
       const matched = options?.matchResult?.[0];
       if (incoming === undefined || !Array.isArray(matched) || matched.length === 0) return;
-      if (matched.length === 1) reportRoute(incoming, matched[0]);
+      if (matched.length === 1) reportRoute(incoming, matched[0] as Matched[number]);
       else this.#composed = { incoming, matched };
     }
 

@@ -45,9 +45,9 @@ export const honoAdapter: FrameworkAdapter = {
 };
 
 function patchHonoBase(exports: HonoBaseModule): HonoBaseModule {
-  const { prototype } = exports.HonoBase;
-  replaceMethod(prototype, 'basePath', original => watchingClones(original as AppMethod));
-  replaceMethod(prototype, 'route', original => whileReadingRawErrorHandlers(original as AppMethod));
+  const prototype = exports.HonoBase.prototype as object;
+  replaceMethod(prototype, 'basePath', watchingClones);
+  replaceMethod(prototype, 'route', (original: AppMethod) => whileReadingRawErrorHandlers(original));
   replaceClass(exports, 'HonoBase', original => watchingApps(original as HonoBaseClass));
   return exports;
 }

@@ -42,7 +42,7 @@ export const koaAdapter: FrameworkAdapter = {
       'koa',
       SUPPORTED_VERSIONS,
       (application: KoaApplication) => {
-        replaceMethod(application.prototype, 'handleRequest', original => reportingRoute(original as HandleRequest));
+        replaceMethod(application.prototype, 'handleRequest', reportingRoute);
         return application;
       },
       (application?: KoaApplication) => {
@@ -53,7 +53,7 @@ export const koaAdapter: FrameworkAdapter = {
           'koa/lib/context.js',
           SUPPORTED_VERSIONS,
           (context: KoaBaseContext) => {
-            replaceMethod(context, 'onerror', original => reportingServerErrors(original as OnError));
+            replaceMethod(context, 'onerror', reportingServerErrors);
             return context;
           },
           (context?: KoaBaseContext) => {

@@ -7,15 +7,16 @@ import { frameworkPatchesHeld } from './patch-holders';
 
 const ORIGINAL = Symbol.for('otel-request-signals.frameworks.original.v1');
 
-type AnyFunction = (this: any, ...args: any[]) => unknown;
-type Marked = AnyFunction & { [ORIGINAL]?: AnyFunction };
+/** Any method: called only through Reflect.apply, with the arguments it was given. */
+export type AnyMethod = (this: never, ...args: never[]) => unknown;
+type Marked = AnyMethod & { [ORIGINAL]?: AnyMethod };
 
 /** Replaces `target[name]` with `replace(original)`, unless it is already ours. */
-export function replaceMethod(target: object, name: string, replace: (original: AnyFunction) => AnyFunction): void {
+export function replaceMethod<M extends AnyMethod>(target: object, name: string, replace: (original: M) => M): void {
   const methods = target as Record<string, Marked | undefined>;
   const original = methods[name];
   if (typeof original !== 'function' || original[ORIGINAL] !== undefined) return;
-  const replacement: Marked = replace(original);
+  const replacement: Marked = replace(original as M);
   Object.defineProperty(replacement, ORIGINAL, { value: original });
   methods[name] = replacement;
 }

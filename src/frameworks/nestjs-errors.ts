@@ -41,14 +41,14 @@ const originals = new WeakMap<object, unknown>();
 export function reportingServerErrors(original: Catch): Catch {
   return function catchReportingServerErrors(this: unknown, exception, host) {
     const http = httpExchangeOf(host);
-    if (http === undefined) return Reflect.apply(original, this, arguments);
+    if (http === undefined) return Reflect.apply(original, this, arguments) as unknown;
     const [request, response] = http;
     const answers = !response.headersSent;
-    const result = Reflect.apply(original, this, arguments);
+    const result: unknown = Reflect.apply(original, this, arguments);
     const status = answers ? response.statusCode : statusNestChooses(exception);
     if (status >= 500) reportRequestException(request, originalOf(exception));
     return result;
-  } as Catch;
+  };
 }
 
 /**
@@ -58,7 +58,7 @@ export function reportingServerErrors(original: Catch): Catch {
  */
 export function rememberingOriginals(original: CreateExceptionLayerProxy): CreateExceptionLayerProxy {
   return function createExceptionLayerProxy(this: unknown, callback) {
-    if (typeof callback !== 'function') return Reflect.apply(original, this, arguments);
+    if (typeof callback !== 'function') return Reflect.apply(original, this, arguments) as unknown;
     const remembering: ErrorLayerCallback = function (this: unknown, error) {
       try {
         return Reflect.apply(callback, this, arguments);
@@ -69,7 +69,7 @@ export function rememberingOriginals(original: CreateExceptionLayerProxy): Creat
     };
     const args = [...arguments];
     args[0] = remembering;
-    return Reflect.apply(original, this, args);
+    return Reflect.apply(original, this, args) as unknown;
   };
 }
 

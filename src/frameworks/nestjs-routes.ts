@@ -26,10 +26,10 @@ const ROUTE_METHODS = new Set([
 /** Replaces RouterExplorer#applyCallbackToRouter(router, ...): registers through a stand-in for the adapter. */
 export function namingNestRoutes(original: ApplyCallbackToRouter): ApplyCallbackToRouter {
   return function applyCallbackToRouter(this: unknown, router: unknown) {
-    if (typeof router !== 'object' || router === null) return Reflect.apply(original, this, arguments);
+    if (typeof router !== 'object' || router === null) return Reflect.apply(original, this, arguments) as unknown;
     const args = [...arguments];
     args[0] = registrarFor(router);
-    return Reflect.apply(original, this, args);
+    return Reflect.apply(original, this, args) as unknown;
   };
 }
 
@@ -40,11 +40,11 @@ export function namingNestRoutes(original: ApplyCallbackToRouter): ApplyCallback
  */
 export function namingResolvedRoutes(original: RegisterResolvedRoute): RegisterResolvedRoute {
   return function registerResolvedRoute(this: unknown, router: unknown, route: unknown) {
-    if (typeof router !== 'object' || router === null) return Reflect.apply(original, this, arguments);
+    if (typeof router !== 'object' || router === null) return Reflect.apply(original, this, arguments) as unknown;
     const { rawPath, path } = (route ?? {}) as { rawPath?: unknown; path?: unknown };
     const args = [...arguments];
     args[0] = registrarFor(router, templateOf(rawPath) ?? templateOf(path));
-    return Reflect.apply(original, this, args);
+    return Reflect.apply(original, this, args) as unknown;
   };
 }
 
@@ -61,7 +61,7 @@ function registrarFor(router: object, resolvedTemplate?: string): object {
   const normalizePath = function (this: unknown, path: unknown) {
     template = templateOf(path);
     const own = Reflect.get(router, 'normalizePath') as unknown;
-    return typeof own === 'function' ? Reflect.apply(own, router, [path]) : path;
+    return typeof own === 'function' ? Reflect.apply(own, router, [path]) as unknown : path;
   };
   const registering = (method: RouteMethod): RouteMethod =>
     function (this: unknown, path, ...rest) {
@@ -82,7 +82,7 @@ function registrarFor(router: object, resolvedTemplate?: string): object {
       if (typeof value !== 'function') return value;
       if (typeof key === 'string' && ROUTE_METHODS.has(key)) return registering(value as RouteMethod);
       if (Object.prototype.hasOwnProperty.call(target, key)) return value;
-      return Function.prototype.bind.call(value, target);
+      return Function.prototype.bind.call(value, target) as unknown;
     },
   });
 }

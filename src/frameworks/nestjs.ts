@@ -2,7 +2,7 @@ import { InstrumentationNodeModuleDefinition, InstrumentationNodeModuleFile } fr
 import type { FrameworkAdapter } from '../request/record';
 import { rememberingOriginals, reportingServerErrors } from './nestjs-errors';
 import { namingNestRoutes, namingResolvedRoutes } from './nestjs-routes';
-import { replaceMethod, restoreMethod } from './method-patching';
+import { AnyMethod, replaceMethod, restoreMethod } from './method-patching';
 
 /**
  * NestJS 11 (CommonJS) and 12 (ES modules), on either platform (Express,
@@ -25,14 +25,13 @@ export const nestjsAdapter: FrameworkAdapter = {
 
 const SUPPORTED_VERSIONS = ['>=11 <13'];
 
-type AnyFunction = (this: any, ...args: any[]) => any;
 type ClassExports = Record<string, { prototype?: object } | undefined>;
 
 /** Replaces methods of `className.prototype` in one file of @nestjs/core (those it has), while enabled. */
 function classIn(
   file: string,
   className: string,
-  replacements: Record<string, (original: AnyFunction) => AnyFunction>
+  replacements: Record<string, (original: never) => AnyMethod>
 ): InstrumentationNodeModuleFile {
   const prototypeIn = (exports: ClassExports | undefined) => exports?.[className]?.prototype;
   return new InstrumentationNodeModuleFile(
@@ -41,7 +40,7 @@ function classIn(
     (exports: ClassExports) => {
       const prototype = prototypeIn(exports);
       if (prototype === undefined) return exports;
-      for (const [method, replace] of Object.entries(replacements)) replaceMethod(prototype, method, replace);
+      for (const [method, replace] of Object.entries(replacements)) replaceMethod(prototype, method, replace as (original: AnyMethod) => AnyMethod);
       return exports;
     },
     (exports?: ClassExports) => {

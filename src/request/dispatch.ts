@@ -9,6 +9,7 @@ import type { RequestRecord } from './record';
 import { ServerMetrics } from '../span/metrics';
 import { needsToEnter } from './context';
 import { RequestSender, gotRequestException, requestFinished, requestStarted } from '../signals/request-signals';
+import type { FailureReporting } from '../signals/responses';
 import type { ReceiverKwargs, ReceiverTimer, Signal } from '../signals/signal';
 
 const SIGNAL_ATTRIBUTES = new Map<object, Attributes>([
@@ -22,10 +23,11 @@ export function dispatchSignal<K extends object>(
   signal: Signal<K, RequestSender>,
   kwargs: ReceiverKwargs<K, RequestSender>,
   metrics: ServerMetrics,
-  timer: ReceiverTimer | undefined
+  timer: ReceiverTimer | undefined,
+  reporting: FailureReporting
 ): void {
-  if (!needsToEnter(record)) return dispatchHere(record, signal, kwargs, metrics, timer);
-  context.with(record.context, () => dispatchHere(record, signal, kwargs, metrics, timer));
+  if (!needsToEnter(record)) return dispatchHere(record, signal, kwargs, metrics, timer, reporting);
+  context.with(record.context, () => dispatchHere(record, signal, kwargs, metrics, timer, reporting));
 }
 
 function dispatchHere<K extends object>(
@@ -33,10 +35,11 @@ function dispatchHere<K extends object>(
   signal: Signal<K, RequestSender>,
   kwargs: ReceiverKwargs<K, RequestSender>,
   metrics: ServerMetrics,
-  timer: ReceiverTimer | undefined
+  timer: ReceiverTimer | undefined,
+  reporting: FailureReporting
 ): void {
-  if (!metrics.recording || record.mode === 'ignored') return signal._notifyRobust(record.server, kwargs, timer);
+  if (!metrics.recording || record.mode === 'ignored') return signal._notifyRobust(record.server, kwargs, reporting, timer);
   const startedAt = performance.now();
-  signal._notifyRobust(record.server, kwargs, timer);
+  signal._notifyRobust(record.server, kwargs, reporting, timer);
   metrics.receiversRan(SIGNAL_ATTRIBUTES.get(signal) ?? {}, performance.now() - startedAt);
 }

@@ -7,12 +7,13 @@
  */
 import type { DiagLogger } from '@opentelemetry/api';
 import type { ServerResponse } from 'http';
-import { streamAborted } from '../servers/http2-stream-views';
 import type { FenceReporter } from '../safety/fence';
 import type { RequestSender } from '../signals/request-signals';
+import type { FailureReporting } from '../signals/responses';
 import { gotRequestException, requestFinished, requestStarted } from '../signals/request-signals';
 import type { ReceiverKwargs, ReceiverTimer, Signal } from '../signals/signal';
 import type { ServerMetrics } from '../span/metrics';
+import { responseAborted, streamAborted } from './aborted';
 import { dispatchSignal } from './dispatch';
 import { callResponseHook } from './hooks';
 import { StartedKwargs, exceptionKwargs, finishedKwargs } from './kwargs';
@@ -26,11 +27,15 @@ export class RequestLifecycle implements RequestEvents {
   /** Replaced by setConfig(): the slow-receiver timer, when a threshold is set. */
   timer: ReceiverTimer | undefined;
 
+  /** Receivers' failures go to the instrumentation's logger, like everything a request logs. */
+  private readonly failures: FailureReporting;
+
   constructor(
     metrics: ServerMetrics,
     private readonly diag: () => DiagLogger
   ) {
     this.metrics = metrics;
+    this.failures = { where: 'a request signal', get logger() { return diag(); } };
   }
 
   /* Fires before the listeners run, with the span active. */
@@ -62,7 +67,7 @@ export class RequestLifecycle implements RequestEvents {
   /* Fires when the response closed: after it finished, or when the connection went first. */
   closed(record: RequestRecord): void {
     if (record.finished) return;
-    const aborted = record.stream !== undefined ? streamAborted(record.stream) : closedUnfinished(record.response as ServerResponse);
+    const aborted = record.stream !== undefined ? streamAborted(record.stream) : responseAborted(record.response as ServerResponse);
     const durationMs = performance.now() - record.startTime;
     callResponseHook(record, this.logHookError);
     this.finished(record, aborted, durationMs);
@@ -100,7 +105,7 @@ export class RequestLifecycle implements RequestEvents {
     signal: Signal<K, RequestSender>,
     kwargs: ReceiverKwargs<K, RequestSender>
   ): void {
-    dispatchSignal(record, signal, kwargs, this.metrics, this.timer);
+    dispatchSignal(record, signal, kwargs, this.metrics, this.timer, this.failures);
   }
 
   private logInternalError(what: string, failure: unknown): void {
@@ -110,14 +115,4 @@ export class RequestLifecycle implements RequestEvents {
       // A diag logger that throws: nothing left to tell.
     }
   }
-}
-
-/*
- * Node's writableFinished is also true for a response destroyed and then
- * ended (frameworks do that when a body stream fails midway): its socket is
- * still attached then, while a finished response lets go of its socket
- * before 'close'.
- */
-function closedUnfinished(response: ServerResponse): boolean {
-  return !response.writableFinished || response.socket?.destroyed === true;
 }

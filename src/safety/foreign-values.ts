@@ -50,7 +50,7 @@ export function constructorName(value: unknown): string | undefined {
 }
 
 /** A function's name, when it can be read. */
-export function functionName(fn: unknown): string | undefined {
+function functionName(fn: unknown): string | undefined {
   const name = readProperty(fn, 'name');
   return typeof name === 'string' ? name : undefined;
 }
@@ -77,7 +77,8 @@ export function isNativePromise(value: unknown): value is Promise<unknown> {
  */
 export function observeRejection(promise: Promise<unknown>, onRejected: (reason: unknown) => void): boolean {
   try {
-    Reflect.apply(Promise.prototype.then, promise, [undefined, onRejected]);
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- the intrinsic `then`, applied to this promise
+    void Reflect.apply(Promise.prototype.then, promise, [undefined, onRejected]);
     return true;
   } catch {
     return false;

@@ -34,11 +34,11 @@ export function serverEmitPatch(prototype: { emit: Emit }, handle: RequestHandle
 function createWrapper(chain: EmitChain, handle: RequestHandler): Emit {
   return function emitWithRequestSignals(this: EventEmitter, event: string | symbol) {
     if (typeof event !== 'string' || !REQUEST_EVENTS.has(event) || !chain.active) {
-      return Reflect.apply(chain.below, this, arguments);
+      return Reflect.apply(chain.below, this, arguments) as boolean;
     }
     // `arguments` is only read and passed to Reflect.apply here: handing it to another function would allocate it.
-    const handled = emitRequest(this as RequestSender, chain.below, handle, event, arguments[1], arguments[2]);
-    return handled !== undefined ? handled : Reflect.apply(chain.below, this, arguments);
+    const handled = emitRequest(this as RequestSender, chain.below, handle, event, arguments[1] as EmittedRequest, arguments[2] as EmittedResponse);
+    return handled !== undefined ? handled : Reflect.apply(chain.below, this, arguments) as boolean;
   };
 }
 

@@ -10,6 +10,7 @@
 import { EventEmitter } from 'events';
 import type { Server } from 'http';
 import { Emit, EmitChain, EmitPatch } from './emit-patch';
+import type { EmittedRequest, EmittedResponse } from '../request/record';
 import { claimRequest, recordOf } from '../request/records';
 import { REQUEST_EVENTS, RequestHandler, emitRequest } from './http-server-patch';
 
@@ -26,14 +27,14 @@ export function http2ServerEmitPatch(prototype: { emit: Emit }, handle: RequestH
 
 function createWrapper(chain: EmitChain, handle: RequestHandler, handleStream: StreamHandler): Emit {
   return function emitWithRequestSignals(this: EventEmitter, event: string | symbol) {
-    if (!chain.active || typeof event !== 'string') return Reflect.apply(chain.below, this, arguments);
+    if (!chain.active || typeof event !== 'string') return Reflect.apply(chain.below, this, arguments) as boolean;
     if (REQUEST_EVENTS.has(event)) {
-      if (servedAsStream(arguments[1])) return Reflect.apply(chain.below, this, arguments);
-      const handled = emitRequest(this as Server, chain.below, handle, event, arguments[1], arguments[2]);
-      return handled !== undefined ? handled : Reflect.apply(chain.below, this, arguments);
+      if (servedAsStream(arguments[1])) return Reflect.apply(chain.below, this, arguments) as boolean;
+      const handled = emitRequest(this as Server, chain.below, handle, event, arguments[1] as EmittedRequest, arguments[2] as EmittedResponse);
+      return handled !== undefined ? handled : Reflect.apply(chain.below, this, arguments) as boolean;
     }
-    if (event !== 'stream' || this.listenerCount('request') !== 0) return Reflect.apply(chain.below, this, arguments);
-    if (!claimRequest(arguments[1] as object)) return Reflect.apply(chain.below, this, arguments);
+    if (event !== 'stream' || this.listenerCount('request') !== 0) return Reflect.apply(chain.below, this, arguments) as boolean;
+    if (!claimRequest(arguments[1] as object)) return Reflect.apply(chain.below, this, arguments) as boolean;
     const emitArgs = arguments;
     const below = chain.below;
     const args = Array.prototype.slice.call(arguments, 1) as unknown[];

@@ -5,7 +5,6 @@
  * response, from the stream and its headers. Receivers get the stream and
  * the headers themselves (RequestKwargs.stream, .headers).
  */
-import { constants } from 'http2';
 import type { IncomingHttpHeaders, ServerHttp2Stream } from 'http2';
 import type { Socket } from 'net';
 import type { Http2StreamRequest, Http2StreamResponse } from '../signals/request-signals';
@@ -21,16 +20,16 @@ export class StreamRequest implements Http2StreamRequest {
   ) {}
 
   get method(): string | undefined {
-    return this.headers[':method'] as string | undefined;
+    return this.headers[':method'];
   }
 
   get url(): string | undefined {
-    return this.headers[':path'] as string | undefined;
+    return this.headers[':path'];
   }
 
   /** The session's socket (a proxy that answers reads such as remoteAddress). */
   get socket(): Socket | undefined {
-    return this.stream.session?.socket as Socket | undefined;
+    return this.stream.session?.socket;
   }
 }
 
@@ -50,14 +49,4 @@ export class StreamResponse implements Http2StreamResponse {
   getHeader(name: string): number | string | string[] | undefined {
     return this.stream.sentHeaders?.[name];
   }
-}
-
-/**
- * Whether an HTTP/2 stream closed before its response finished: reset by
- * either side (RST_STREAM), or cut with its session (destroyed, GOAWAY).
- * Node's compatibility response reports itself finished even then, so the
- * stream's own `aborted` flag and reset code decide.
- */
-export function streamAborted(stream: ServerHttp2Stream | undefined): boolean {
-  return stream === undefined || stream.aborted || (stream.rstCode !== undefined && stream.rstCode !== constants.NGHTTP2_NO_ERROR);
 }

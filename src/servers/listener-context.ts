@@ -73,12 +73,12 @@ function emitInRequestContext(chain: EmitChain): Emit {
       context.active() === record.context ||
       !chain.active
     ) {
-      return Reflect.apply(chain.below, this, arguments);
+      return Reflect.apply(chain.below, this, arguments) as boolean;
     }
     return emitEnteringContext(this, chain.below, record, arguments);
-  } as Emit;
+  };
 }
 
 function emitEnteringContext(emitter: EventEmitter, emit: Emit, record: RequestRecord, args: IArguments): boolean {
-  return context.with(record.context, () => Reflect.apply(emit, emitter, args));
+  return context.with(record.context, () => Reflect.apply(emit, emitter, args) as boolean);
 }

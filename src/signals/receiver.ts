@@ -1,7 +1,7 @@
 import { describe } from '../safety/foreign-values';
 import type { ConnectOptions, ReceiverKwargs, Signal } from './signal';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any signal: Signal<unknown, unknown> would not match one with concrete types
 type AnySignal = Signal<any, any>;
 
 /*
@@ -10,9 +10,9 @@ type AnySignal = Signal<any, any>;
  * class's variance is not what it is in the sources, and that match gave
  * `never` for any signal with a concrete sender type (the request signals).
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the rest of send()'s parameters, whatever their types
 type SenderOf<T> = T extends { send(sender: infer S, ...rest: any[]): unknown } ? S : never;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- whatever the sender's type
 type KwargsOf<T> = T extends { send(sender: any, kwargs?: infer K): unknown } ? Exclude<K, undefined> : never;
 /** What a receiver of every signal in `T` (one signal, or a union of several) is called with. */
 type ReceiverKwargsOf<T> = T extends AnySignal ? ReceiverKwargs<KwargsOf<T> & object, SenderOf<T>> : never;
@@ -41,7 +41,7 @@ export function receiver<T extends AnySignal>(
 
 function assertSignal(value: unknown, index: number): void {
   // Duck-typed so that a signal from another copy of this package passes.
-  const connect = (value as AnySignal | null | undefined)?.connect;
+  const connect = (value as { connect?: unknown } | null | undefined)?.connect;
   if (typeof connect !== 'function') {
     throw new TypeError(`receiver() expects signals, got ${describe(value)} at position ${index}`);
   }

@@ -12,8 +12,7 @@
 /** The key of a registration when no function identity is wanted. */
 export type DispatchUid = string | number | symbol;
 
-// eslint-disable-next-line @typescript-eslint/ban-types
-type AnyFunction = Function;
+type AnyFunction = (...args: never[]) => unknown;
 
 /** What a WeakMap (object senders) and a Map (primitive senders) have in common here. */
 interface SenderMap {
@@ -188,7 +187,7 @@ function mergeByOrder(a: readonly Registration[], b: readonly Registration[]): R
   return [...a, ...b].sort((x, y) => x.order - y.order);
 }
 
-export function isWeakKey(value: unknown): value is object {
+function isWeakKey(value: unknown): value is object {
   return (typeof value === 'object' && value !== null) || typeof value === 'function';
 }
 

@@ -2,12 +2,17 @@
  * What Signal does with receivers' responses and errors: await them
  * together, settle promises robustly, and report failures through diag.
  */
-import { diag } from '@opentelemetry/api';
+import type { DiagLogger } from '@opentelemetry/api';
 import { diagLoggerRegistered } from '../internals/node-and-opentelemetry';
 import { isPromiseLike, receiverName, safeString } from '../safety/foreign-values';
 
-// eslint-disable-next-line @typescript-eslint/ban-types
-type AnyFunction = Function;
+type AnyFunction = (...args: never[]) => unknown;
+
+/** Where a robust send reports a receiver's failure: who sent (for the message) and the logger. */
+export interface FailureReporting {
+  readonly where: string;
+  readonly logger: DiagLogger;
+}
 
 /** asend's gather: awaits every response together, keeping the pairs' order. */
 export async function awaitResponses<P extends [unknown, unknown]>(responses: P[]): Promise<P[]> {
@@ -16,9 +21,13 @@ export async function awaitResponses<P extends [unknown, unknown]>(responses: P[
 }
 
 /** A promise of the value, or of the error (reported): it never rejects. */
-export function settleRobustly(response: PromiseLike<unknown>, where: string, receiver: AnyFunction): Promise<unknown> {
+export function settleRobustly(
+  response: PromiseLike<unknown>,
+  reporting: FailureReporting,
+  receiver: AnyFunction
+): Promise<unknown> {
   return Promise.resolve(response).then(undefined, (error: unknown) => {
-    reportReceiverError(where, receiver, error);
+    reportReceiverError(reporting, receiver, error);
     return error;
   });
 }
@@ -33,14 +42,15 @@ export function ignoreRejection(response: unknown): void {
 }
 
 /**
- * Logs a receiver's error through diag, or, when no diag logger is
+ * Logs a receiver's error through its logger (diag, or a component logger
+ * over it), or, when no diag logger is
  * registered (a silent failure is the worst outcome), through console.error.
  * Never throws: it runs where a throw would break a request.
  */
-export function reportReceiverError(where: string, receiver: AnyFunction, error: unknown): void {
+export function reportReceiverError(reporting: FailureReporting, receiver: AnyFunction, error: unknown): void {
   try {
-    const message = `Error calling ${receiverName(receiver)} in ${where} (${safeString(error)})`;
-    if (diagLoggerRegistered()) diag.error(message, error);
+    const message = `Error calling ${receiverName(receiver)} in ${reporting.where} (${safeString(error)})`;
+    if (diagLoggerRegistered()) reporting.logger.error(message, error);
     else console.error(`otel-request-signals: ${message}`, error);
   } catch {
     // a DiagLogger that throws: there is nowhere left to report to

@@ -3,6 +3,7 @@
  * (dispatchUid ?? receiver, sender ?? any), strong by default, optionally
  * weak, senders held weakly, with sync, robust and async sending.
  */
+import { diag } from '@opentelemetry/api';
 import {
   assertKwargs,
   assertOptionalBoolean,
@@ -11,7 +12,7 @@ import {
   assertReceiver,
 } from './checks';
 import { DispatchUid, Registration, Registrations } from './registrations';
-import { awaitResponses, ignoreRejection, reportReceiverError, settleRobustly } from './responses';
+import { FailureReporting, awaitResponses, ignoreRejection, reportReceiverError, settleRobustly } from './responses';
 import { isPromiseLike } from '../safety/foreign-values';
 
 export type { DispatchUid } from './registrations';
@@ -51,11 +52,13 @@ export interface DisconnectOptions<S = unknown> {
 
 export type SendResponses<K extends object, S> = Array<[Receiver<K, S>, unknown]>;
 
-// eslint-disable-next-line @typescript-eslint/ban-types
-type AnyFunction = Function;
+type AnyFunction = (...args: never[]) => unknown;
 
 /** Called after each receiver of an instrumented dispatch with its duration. */
 export type ReceiverTimer = (receiver: AnyFunction, durationMs: number) => void;
+
+const SEND_ROBUST: FailureReporting = { where: 'Signal.sendRobust()', logger: diag };
+const ASEND_ROBUST: FailureReporting = { where: 'Signal.asendRobust()', logger: diag };
 
 /*
  * V8 before 12 (Node 18 and 20) misses its inline cache when a property is
@@ -147,7 +150,7 @@ export class Signal<K extends object = Record<string, unknown>, S = unknown> {
     const registrations = this.registrations.forSender(sender);
     if (registrations.length === 0) return [];
     const responses: SendResponses<K, S> = [];
-    this.callReceivers(registrations, sender, this.withSignal(kwargs), 'Signal.sendRobust()', responses, undefined);
+    this.callReceivers(registrations, sender, this.withSignal(kwargs), SEND_ROBUST, responses, undefined);
     return responses;
   }
 
@@ -181,18 +184,18 @@ export class Signal<K extends object = Record<string, unknown>, S = unknown> {
     if (registrations.length === 0) return [];
     const responses: SendResponses<K, S> = [];
     const named = this.withSignal(kwargs);
-    this.callReceivers(registrations, sender, named, 'Signal.asendRobust()', responses, undefined);
+    this.callReceivers(registrations, sender, named, ASEND_ROBUST, responses, undefined);
     return awaitResponses(responses);
   }
 
   /**
    * @internal Robust dispatch for the instrumentation: `named` already holds
-   * `signal`, nothing is collected, and a rejected promise is reported rather
-   * than left unhandled. `timer` sees each receiver's synchronous duration
-   * when timing is wanted.
+   * `signal`, nothing is collected, and a failure (a throw, or a rejected
+   * promise, never left unhandled) is reported to `reporting`. `timer` sees
+   * each receiver's synchronous duration when timing is wanted.
    */
-  _notifyRobust(sender: S, named: ReceiverKwargs<K, S>, timer?: ReceiverTimer): void {
-    this.callReceivers(this.registrations.forSender(sender), sender, named, 'a request signal', undefined, timer);
+  _notifyRobust(sender: S, named: ReceiverKwargs<K, S>, reporting: FailureReporting, timer?: ReceiverTimer): void {
+    this.callReceivers(this.registrations.forSender(sender), sender, named, reporting, undefined, timer);
   }
 
   /** @internal Whether any receiver might hear `sender`, without dereferencing weak ones. */
@@ -203,7 +206,7 @@ export class Signal<K extends object = Record<string, unknown>, S = unknown> {
   /**
    * The one receiver loop behind every send. Without `robust`, a receiver's
    * throw propagates and ends the loop (send, asend). With it (the caller's
-   * name, for the log), a throw is reported and stands in place of the
+   * name and logger), a throw is reported and stands in place of the
    * response, and a returned promise is replaced by one that resolves to its
    * value or, reported the same way, to its error: nothing is left to reject
    * unhandled. Pairs are collected into `responses` when it is given.
@@ -217,7 +220,7 @@ export class Signal<K extends object = Record<string, unknown>, S = unknown> {
     registrations: readonly Registration[],
     sender: S,
     named: ReceiverKwargs<K, S>,
-    robust: string | undefined,
+    robust: FailureReporting | undefined,
     responses: SendResponses<K, S> | undefined,
     timer: ReceiverTimer | undefined
   ): void {

@@ -116,7 +116,7 @@ export function requestScheme(request: ServerRequest, scheme: UrlScheme, config:
  * (an HTTP/1.0 request without Host) leaves server.address and server.port
  * out: the conventions name no fallback.
  */
-export function serverAuthority(
+function serverAuthority(
   proxiedHost: string | undefined,
   host: string | undefined,
   scheme: UrlScheme

@@ -38,3 +38,10 @@ requestStarted.connect((_server, { environ }) => {
   return wsgi['wsgi.url_scheme'];
 }, { sender: server });
 requestFinished.disconnect(finished, { sender: server });
+
+/** docs/http2.md: `instanceof` narrows the request to one class, for its own methods. */
+export const http1Only = receiver(requestStarted)((_server, kw) => {
+  if (!(kw.request instanceof http.IncomingMessage)) return undefined;
+  const incoming: http.IncomingMessage = kw.request;
+  return incoming.socket.remoteAddress;
+});

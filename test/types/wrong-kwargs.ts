@@ -4,6 +4,7 @@
  * unused directive (TS2578) when it is not, so this file compiles only while
  * every mistake is rejected.
  */
+/* eslint-disable @typescript-eslint/no-unsafe-return -- the receivers below return kwargs that do not exist, on purpose */
 import * as http from 'http';
 import { receiver, requestFinished, requestStarted, Signal } from '../../src';
 

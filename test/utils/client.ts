@@ -33,7 +33,7 @@ export function request(port: number, options: ClientRequest = {}): Promise<Clie
       },
       response => {
         const chunks: Buffer[] = [];
-        response.on('data', chunk => chunks.push(chunk));
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
         response.on('end', () =>
           resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString() })
         );
@@ -90,7 +90,7 @@ export function requestUntilClosed(port: number, path: string): Promise<CutRespo
       const chunks: Buffer[] = [];
       const settle = (complete: boolean) =>
         resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString(), complete });
-      response.on('data', chunk => chunks.push(chunk));
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('end', () => settle(true));
       response.on('error', () => settle(false));
     });

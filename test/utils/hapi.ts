@@ -15,17 +15,20 @@ export type Setup = (server: Server) => void | Promise<void>;
 export const hapi = {} as { Hapi: typeof HapiModule; Boom: typeof BoomModule };
 
 export const failure = new Error('route failure');
-export const throwingRoute: Setup = server =>
+export const throwingRoute = (server: Server): void =>
   server.route({ method: 'GET', path: '/users/{id}', handler: () => { throw failure; } });
-export const rejectingRoute: Setup = server =>
+export const rejectingRoute = (server: Server): void =>
+  // eslint-disable-next-line @typescript-eslint/require-await -- async on purpose: a handler that rejects (throwingRoute throws)
   server.route({ method: 'GET', path: '/users/{id}', handler: async () => { throw failure; } });
 
 /** Mocha hooks: the instrumentation, and `serve`, which starts a Hapi server on 127.0.0.1 for one test. */
 export function useHapi(): (setup: Setup) => Promise<number> {
   useInstrumentation();
   before(() => {
+    /* eslint-disable @typescript-eslint/no-require-imports -- loaded once the instrumentation is enabled, for its require hook */
     hapi.Hapi = require('@hapi/hapi') as typeof HapiModule;
     hapi.Boom = require('@hapi/boom') as typeof BoomModule;
+    /* eslint-enable @typescript-eslint/no-require-imports */
   });
   const servers: Server[] = [];
   afterEach(async () => {

@@ -25,6 +25,7 @@ export const hono = {} as {
 
 export const failure = new Error('route failure');
 export const throwingRoute: Setup = app => app.get('/users/:id', () => { throw failure; });
+// eslint-disable-next-line @typescript-eslint/require-await -- async on purpose: a handler that rejects (throwingRoute throws)
 export const rejectingRoute: Setup = app => app.get('/users/:id', async () => { throw failure; });
 /* With a middleware, Hono composes the handlers instead of calling the only one directly. */
 export const behindMiddleware: Setup = app => {
@@ -37,10 +38,12 @@ export function useHono(): (setup: Setup | App) => Promise<number> {
   useInstrumentation();
   let nodeServer: typeof NodeServerModule;
   before(() => {
+    /* eslint-disable @typescript-eslint/no-require-imports -- loaded once the instrumentation is enabled, for its require hook */
     hono.Hono = (require('hono') as typeof HonoModule).Hono;
     hono.HTTPException = (require('hono/http-exception') as typeof HttpExceptionModule).HTTPException;
     hono.stream = (require('hono/streaming') as typeof StreamingModule).stream;
     nodeServer = require('@hono/node-server') as typeof NodeServerModule;
+    /* eslint-enable @typescript-eslint/no-require-imports */
   });
   // Hono's default error handler, and @hono/node-server, print what they answer to the console.
   let consoleError: sinon.SinonStub | undefined;

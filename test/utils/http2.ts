@@ -43,8 +43,8 @@ export function createHttp2Server(secure: boolean, options: http2.SecureServerOp
  * sessions: returns `serve` and `connect`, and closes everything after each test.
  */
 export function useHttp2(): {
-  serve(server: Http2Server, secure: boolean): Promise<RunningHttp2Server>;
-  connect(running: RunningHttp2Server): http2.ClientHttp2Session;
+  serve: (server: Http2Server, secure: boolean) => Promise<RunningHttp2Server>;
+  connect: (running: RunningHttp2Server) => http2.ClientHttp2Session;
 } {
   const servers: RunningHttp2Server[] = [];
   const clients: http2.ClientHttp2Session[] = [];
@@ -90,7 +90,7 @@ export function h2request(
       answer.headers = responseHeaders;
       answer.status = responseHeaders[':status'];
     });
-    stream.on('trailers', trailers => (answer.trailers = trailers));
+    stream.on('trailers', (trailers: http2.IncomingHttpHeaders) => (answer.trailers = trailers));
     stream.on('data', chunk => chunks.push(chunk as Buffer));
     stream.on('error', () => undefined);
     stream.on('close', () => {

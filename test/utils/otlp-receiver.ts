@@ -154,7 +154,7 @@ interface OtlpRequest {
 export function fromProtobuf(body: Buffer): ExportedSpan[] {
   const message = ExportTraceServiceRequest.decode(body);
   // Ids stay bytes (hex below), 64-bit integers become strings, enums their names.
-  return flatten(ExportTraceServiceRequest.toObject(message, { longs: String, enums: String }) as OtlpRequest);
+  return flatten(ExportTraceServiceRequest.toObject(message, { longs: String, enums: String }));
 }
 
 function flatten(request: OtlpRequest): ExportedSpan[] {

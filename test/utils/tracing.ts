@@ -1,3 +1,4 @@
+import { SpanKind } from '@opentelemetry/api';
 import { InMemorySpanExporter, ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 
@@ -24,7 +25,7 @@ export function waitForServerSpans(count: number): Promise<ReadableSpan[]> {
 }
 
 export function serverSpans(): ReadableSpan[] {
-  return exporter.getFinishedSpans().filter(span => span.kind === 1);
+  return exporter.getFinishedSpans().filter(span => span.kind === SpanKind.SERVER);
 }
 
 async function waitFor(spans: () => ReadableSpan[], count: number, what: string, timeoutMs: number): Promise<ReadableSpan[]> {

@@ -1,12 +1,11 @@
-'use strict';
 // RequestSignalsInstrumentation with the SDK (BatchSpanProcessor, discarding
 // exporter), one receiver on each signal.
-const { registerInstrumentations } = require('@opentelemetry/instrumentation');
-const { RequestSignalsInstrumentation } = require('otel-request-signals');
-const { connectReceivers, serve, setUpSdk } = require('./_common');
+import { registerInstrumentations } from '@opentelemetry/instrumentation';
+import { RequestSignalsInstrumentation } from '../../src';
+import { connectReceivers, requireHttp, serve, setUpSdk } from './_common';
 
 const tracerProvider = setUpSdk();
 const instrumentations = [new RequestSignalsInstrumentation()];
 registerInstrumentations({ tracerProvider, instrumentations });
 connectReceivers(1);
-serve(require('http'), { instrumentations });
+serve(requireHttp(), { instrumentations });

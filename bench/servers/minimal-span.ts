@@ -1,13 +1,12 @@
-'use strict';
-// The least a SERVER span can cost: the hand-written span of _minimal-span.js
+// The least a SERVER span can cost: the hand-written span of _minimal-span.ts
 // with six attributes, around the same listener. Same SDK setup.
-const { serve, setUpSdk } = require('./_common');
-const { withMinimalSpan } = require('./_minimal-span');
+import { requireHttp, serve, setUpSdk } from './_common';
+import { withMinimalSpan } from './_minimal-span';
 
 const tracer = setUpSdk().getTracer('minimal-span');
 let tracing = true;
 
-serve(require('http'), {
+serve(requireHttp(), {
   wrap: listener => withMinimalSpan(tracer, listener, { isTracing: () => tracing }),
   switchTo: on => (tracing = on),
 });

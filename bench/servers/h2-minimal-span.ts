@@ -1,9 +1,8 @@
-'use strict';
-// The hand-written minimal span of _minimal-span.js (six attributes) around
+// The hand-written minimal span of _minimal-span.ts (six attributes) around
 // the 'request' listener of an h2c compatibility server. Same SDK setup.
-const { setUpSdk } = require('./_common');
-const { serveH2 } = require('./_h2');
-const { withMinimalSpan } = require('./_minimal-span');
+import { setUpSdk } from './_common';
+import { serveH2 } from './_h2';
+import { withMinimalSpan } from './_minimal-span';
 
 const tracer = setUpSdk().getTracer('minimal-span');
 let tracing = true;

@@ -14,16 +14,28 @@
  *   every asynchronous step.
  */
 import { diag } from '@opentelemetry/api';
-import type { StartedSdk } from './register-sdk';
+import { diagLoggerRegistered } from './internals/node-and-opentelemetry';
+import { describe, readProperty } from './safety/foreign-values';
 
 const EXIT_SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT'];
 
-export function shutdownBeforeExit(sdk: StartedSdk): void {
+/** What shutdownBeforeExit needs of an SDK: NodeSDK, or a provider with `shutdown()`. */
+export interface ShutsDown {
+  shutdown(): Promise<unknown>;
+}
+
+/**
+ * Exports the last spans before the process ends, by SIGTERM, SIGINT or an
+ * empty event loop, and leaves the way it ends unchanged. A failed shutdown
+ * (say, the collector is unreachable) is reported through `diag.error`, or
+ * `console.error` while no diag logger is registered.
+ */
+export function shutdownBeforeExit(sdk: ShutsDown): void {
+  if (typeof readProperty(sdk, 'shutdown') !== 'function') {
+    throw new TypeError(`shutdownBeforeExit() expects an SDK with a shutdown() method, got ${describe(sdk)}`);
+  }
   let flushed: Promise<void> | undefined;
-  const flush = (): Promise<void> =>
-    (flushed ??= sdk
-      .shutdown()
-      .catch(error => diag.error('otel-request-signals/register: the SDK did not shut down cleanly', error)));
+  const flush = (): Promise<void> => (flushed ??= shutDown(sdk));
 
   let signalled = false;
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -40,4 +52,14 @@ export function shutdownBeforeExit(sdk: StartedSdk): void {
 
   for (const signal of EXIT_SIGNALS) process.prependListener(signal, onSignal);
   process.on('beforeExit', () => void flush());
+}
+
+async function shutDown(sdk: ShutsDown): Promise<void> {
+  try {
+    await sdk.shutdown();
+  } catch (error) {
+    const message = 'otel-request-signals: the SDK did not shut down cleanly; the last spans may be lost';
+    if (diagLoggerRegistered()) diag.error(message, error);
+    else console.error(message, error);
+  }
 }
