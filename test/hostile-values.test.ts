@@ -68,7 +68,9 @@ describe('hostile values: the app behaves exactly as without us', function () {
   });
   after(async () => {
     const started = await Promise.all(Object.values(pairs).map(pair => pair.catch(() => undefined)));
-    await Promise.all(started.flatMap(pair => (pair === undefined ? [] : [pair.bare.fixture.stop(), pair.instrumented.fixture.stop()])));
+    await Promise.all(
+      started.flatMap(pair => (pair === undefined ? [] : [pair.bare.fixture.stop(), pair.instrumented.fixture.stop()]))
+    );
   });
 
   /** This suite's pair, once started. */
@@ -98,7 +100,10 @@ describe('hostile values: the app behaves exactly as without us', function () {
 
       async function compare(path: string, headers?: Record<string, string>): Promise<ServerReport> {
         // Two processes: the same request to both at once.
-        const [bare, instrumented] = await Promise.all([servers.bare.outcome(path, headers), servers.instrumented.outcome(path, headers)]);
+        const [bare, instrumented] = await Promise.all([
+          servers.bare.outcome(path, headers),
+          servers.instrumented.outcome(path, headers),
+        ]);
         assert.deepEqual(instrumented.outcome, bare.outcome, instrumented.report.uncaughtSamples.join('; '));
         assertNothingHalfOpen(instrumented.report);
         return instrumented.report;

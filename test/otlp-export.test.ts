@@ -14,7 +14,12 @@ const RUNS = [
     protocol: 'json',
     exporter: '@opentelemetry/exporter-trace-otlp-http',
     contentType: 'application/json',
-    serviceName: { how: 'OTEL_SERVICE_NAME', name: 'checkout-json', args: [], env: { OTEL_SERVICE_NAME: 'checkout-json' } },
+    serviceName: {
+      how: 'OTEL_SERVICE_NAME',
+      name: 'checkout-json',
+      args: [],
+      env: { OTEL_SERVICE_NAME: 'checkout-json' },
+    },
   },
   {
     protocol: 'protobuf',
@@ -29,10 +34,22 @@ describe('OTLP over HTTP', function () {
   // Both protocols' receivers and apps at once.
   const runs = startAtOnce(
     Object.fromEntries(
-      RUNS.map(({ protocol, serviceName }) => [protocol, () => startOtlpExport(startOtlpReceiver, [protocol, ...serviceName.args], serviceName.env)])
+      RUNS.map(({ protocol, serviceName }) => [
+        protocol,
+        () => startOtlpExport(startOtlpReceiver, [protocol, ...serviceName.args], serviceName.env),
+      ])
     )
   );
-  after(() => Promise.all(Object.values(runs).map(started => started.then(run => run.receiver.close(), () => undefined))));
+  after(() =>
+    Promise.all(
+      Object.values(runs).map(started =>
+        started.then(
+          run => run.receiver.close(),
+          () => undefined
+        )
+      )
+    )
+  );
 
   for (const { protocol, exporter, contentType, serviceName } of RUNS) {
     describe(`OTLP/${protocol} export through ${exporter}`, () => {
@@ -43,7 +60,12 @@ describe('OTLP over HTTP', function () {
         assert.ok(run.receiver.requests.length >= 1, 'nothing was exported');
         for (const request of run.receiver.requests) {
           assert.deepEqual(
-            { method: request.method, path: request.path, contentType: request.contentType?.split(';')[0], error: request.error },
+            {
+              method: request.method,
+              path: request.path,
+              contentType: request.contentType?.split(';')[0],
+              error: request.error,
+            },
             { method: 'POST', path: '/v1/traces', contentType, error: undefined }
           );
         }
