@@ -16,7 +16,7 @@ import { waitForSpans } from './tracing';
 
 export interface RouteSetups<Setup> {
   /** Starts the framework's server with `setup` for one test; resolves with its port. */
-  serve(setup: Setup): Promise<number>;
+  serve: (setup: Setup) => Promise<number>;
   /** The template of the routes below, '/users/{id}' or '/users/:id'. */
   template: string;
   /** GET /users/:id answers 200. */

@@ -31,9 +31,9 @@ export interface SoakProcess<Listening> {
   listening: Listening;
   call<T>(cmd: string): Promise<T>;
   /** Whether the process is still running (it must never crash). */
-  alive(): boolean;
-  stderr(): string;
-  stop(): Promise<void>;
+  alive: () => boolean;
+  stderr: () => string;
+  stop: () => Promise<void>;
 }
 
 /** Forks test/fixtures/`script` with `options` as its JSON argument; resolves once it listens. */
