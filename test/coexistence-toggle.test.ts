@@ -30,7 +30,9 @@ const ORDERS = ['http-first', 'ours-first'] as const;
 describe('beside instrumentation-http, disabled and enabled in turn', function () {
   this.timeout(20000);
   /* Each order in its own process, both at once. */
-  const runs = startAtOnce(Object.fromEntries(ORDERS.map(order => [order, () => runJsonFixture<Step[]>(['coexistence-toggle.js', order])])));
+  const runs = startAtOnce(
+    Object.fromEntries(ORDERS.map(order => [order, () => runJsonFixture<Step[]>(['coexistence-toggle.js', order])]))
+  );
 
   for (const order of ORDERS) {
     describe(order, () => {

@@ -14,7 +14,9 @@ const OUTERMOST = { 'http-first': 'emitWithRequestSignals', 'ours-first': 'incom
 
 describe('beside @opentelemetry/instrumentation-http', () => {
   /* Each order runs in its own process (which wrapper ends up outermost is process-wide state); both at once. */
-  const runs = startAtOnce(Object.fromEntries(ORDERS.map(order => [order, () => runJsonFixture<Report>(['coexistence.js', order])])));
+  const runs = startAtOnce(
+    Object.fromEntries(ORDERS.map(order => [order, () => runJsonFixture<Report>(['coexistence.js', order])]))
+  );
 
   for (const order of ORDERS) {
     describe(order, () => {

@@ -136,7 +136,9 @@ describe('configuration', () => {
   describe('hooks', () => {
     it('adds startIncomingSpanHook attributes before the span starts', async () => {
       const started = record(requestStarted);
-      const { port } = await serveWith({ startIncomingSpanHook: req => ({ 'app.tenant': String(req.headers['x-tenant']) }) });
+      const { port } = await serveWith({
+        startIncomingSpanHook: req => ({ 'app.tenant': String(req.headers['x-tenant']) }),
+      });
       await request(port, { headers: { 'x-tenant': 'acme' } });
       const [span] = await waitForSpans(1);
       const atStart = (started[0].kwargs.span as unknown as { attributes: Record<string, unknown> }).attributes;
@@ -180,11 +182,16 @@ describe('configuration', () => {
       record(requestFinished, () => order.push('requestFinished'));
       await request(port);
       const [span] = await waitForSpans(1);
-      assert.deepEqual([order, span.attributes['app.status_seen']], [['listener', 'responseHook', 'requestFinished'], 202]);
+      assert.deepEqual(
+        [order, span.attributes['app.status_seen']],
+        [['listener', 'responseHook', 'requestFinished'], 202]
+      );
     });
 
     it('names the span with spanNameHook', async () => {
-      const { port } = await serveWith({ spanNameHook: ({ request: req, defaultName }) => `${defaultName} (${String(req.headers['x-api'])})` });
+      const { port } = await serveWith({
+        spanNameHook: ({ request: req, defaultName }) => `${defaultName} (${String(req.headers['x-api'])})`,
+      });
       await request(port, { headers: { 'x-api': 'v2' } });
       const [span] = await waitForSpans(1);
       assert.equal(span.name, 'GET (v2)');
@@ -226,13 +233,29 @@ describe('configuration', () => {
 
   describe('bad options are TypeErrors that name them', () => {
     const cases: Array<[string, RequestSignalsInstrumentationConfig, RegExp]> = [
-      ['ignoreIncomingRequest', { ignoreIncomingRequest: 42 as never }, /ignoreIncomingRequest expects a function, a path string or a RegExp, got the number 42/],
+      [
+        'ignoreIncomingRequest',
+        { ignoreIncomingRequest: 42 as never },
+        /ignoreIncomingRequest expects a function, a path string or a RegExp, got the number 42/,
+      ],
       ['requestHook', { requestHook: 'yes' as never }, /requestHook must be a function/],
       ['signalsForIgnored', { signalsForIgnored: 'no' as never }, /signalsForIgnored must be a boolean/],
-      ['redactedQueryParams', { redactedQueryParams: 'token' as never }, /redactedQueryParams must be an array of strings/],
-      ['headersToSpanAttributes', { headersToSpanAttributes: ['x'] as never }, /headersToSpanAttributes.request must be an array|headersToSpanAttributes must be an object/],
+      [
+        'redactedQueryParams',
+        { redactedQueryParams: 'token' as never },
+        /redactedQueryParams must be an array of strings/,
+      ],
+      [
+        'headersToSpanAttributes',
+        { headersToSpanAttributes: ['x'] as never },
+        /headersToSpanAttributes.request must be an array|headersToSpanAttributes must be an object/,
+      ],
       ['maxAttributeValueLength', { maxAttributeValueLength: 0 }, /maxAttributeValueLength must be a positive integer/],
-      ['trustProxyHeaders', { trustProxyHeaders: 'false' as never }, /trustProxyHeaders must be a boolean, got the string "false"/],
+      [
+        'trustProxyHeaders',
+        { trustProxyHeaders: 'false' as never },
+        /trustProxyHeaders must be a boolean, got the string "false"/,
+      ],
     ];
     for (const [name, config, message] of cases) {
       it(`rejects a bad ${name}`, () => {

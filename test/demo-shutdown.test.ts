@@ -37,7 +37,9 @@ function stopDemoAfterSecondRequest(port: number, signal: NodeJS.Signals): Promi
     }
   });
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  return new Promise(resolve => child.on('exit', (code, exitSignal) => resolve({ code, signal: exitSignal, stdout, stderr })));
+  return new Promise(resolve =>
+    child.on('exit', (code, exitSignal) => resolve({ code, signal: exitSignal, stdout, stderr }))
+  );
 }
 
 /** A collector that keeps the bodies of the trace exports it receives. */
@@ -73,10 +75,17 @@ describe('examples/telemetry.js on SIGTERM and SIGINT', function () {
       const stopped = await runs[i];
       const bodies = exports[i];
       assert.equal(stopped.signal, signal, `exited with ${stopped.code}\n${stopped.stdout}\n${stopped.stderr}`);
-      assert.doesNotMatch(stopped.stdout, /open resources:/, 'the demo ran to its end: the signal came too late to test anything');
+      assert.doesNotMatch(
+        stopped.stdout,
+        /open resources:/,
+        'the demo ran to its end: the signal came too late to test anything'
+      );
       const exported = Buffer.concat(bodies);
       // The first request's SERVER span, with what the client-ip receiver added (protobuf keeps strings as UTF-8).
-      assert.ok(exported.includes('demo.client_ip'), `nothing of the first request was exported (${bodies.length} exports)`);
+      assert.ok(
+        exported.includes('demo.client_ip'),
+        `nothing of the first request was exported (${bodies.length} exports)`
+      );
     });
   }
 });

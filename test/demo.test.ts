@@ -34,7 +34,9 @@ function assertExitedCleanly(run: DemoRun): void {
 }
 
 /** A collector on this machine that keeps what it was sent. */
-async function startCollector(received: Array<{ method?: string; url?: string; body: Buffer }>): Promise<RunningServer> {
+async function startCollector(
+  received: Array<{ method?: string; url?: string; body: Buffer }>
+): Promise<RunningServer> {
   return startHttpServer((request: http.IncomingMessage, response: http.ServerResponse) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -124,7 +126,9 @@ describe('examples/demo.js', function () {
 
     it('stays short, with nothing on stderr but what Node itself may warn about', () => {
       assert.ok(run.stdout.split('\n').length <= 95, `${run.stdout.split('\n').length} lines`);
-      const ours = run.stderr.split('\n').filter(line => line !== '' && !/^\(node:\d+\)|^\(Use `node --trace/.test(line));
+      const ours = run.stderr
+        .split('\n')
+        .filter(line => line !== '' && !/^\(node:\d+\)|^\(Use `node --trace/.test(line));
       assert.deepEqual(ours, []);
     });
   });
@@ -133,7 +137,10 @@ describe('examples/demo.js', function () {
     it('exports the spans there, under OTEL_SERVICE_NAME', async () => {
       const run = await otlpRun;
       assertExitedCleanly(run);
-      assert.match(run.stdout, new RegExp(`exported with otlp \\(http/protobuf\\) to http://127\\.0\\.0\\.1:${collector.port}/v1/traces`));
+      assert.match(
+        run.stdout,
+        new RegExp(`exported with otlp \\(http/protobuf\\) to http://127\\.0\\.0\\.1:${collector.port}/v1/traces`)
+      );
       assert.match(run.stdout, /\(service demo-under-test\)/);
 
       const traces = received.filter(request => request.method === 'POST' && request.url === '/v1/traces');

@@ -143,11 +143,14 @@ describe('Express 5, in this process', () => {
     instrumentation.enable();
     const reEnabled = methods();
     const fromRouter = (texts: string[]) => texts.map(text => source.includes(text));
-    assert.deepEqual([fromRouter(enabled), fromRouter(disabled), fromRouter(reEnabled)], [
-      [false, false],
-      [true, true],
-      [false, false],
-    ]);
+    assert.deepEqual(
+      [fromRouter(enabled), fromRouter(disabled), fromRouter(reEnabled)],
+      [
+        [false, false],
+        [true, true],
+        [false, false],
+      ]
+    );
   });
 
   it('names routes again once re-enabled', async () => {
@@ -186,13 +189,14 @@ for (const major of [5, 4]) {
         expressDir = packageDir('express');
       }
       // Five processes, at once.
-      [report, registeredTwice, bare, withExpressInstrumentation, withHttpAndExpressInstrumentations] = await Promise.all([
-        runFixture('express-app.js', expressDir),
-        runFixture('express-app.js', expressDir, '--twice'),
-        runFixture('express-app.js', expressDir, '--bare'),
-        runFixture('express-app.js', expressDir, '--with-express-instrumentation'),
-        runFixture('express-app.js', expressDir, '--with-http-instrumentation', '--with-express-instrumentation'),
-      ]);
+      [report, registeredTwice, bare, withExpressInstrumentation, withHttpAndExpressInstrumentations] =
+        await Promise.all([
+          runFixture('express-app.js', expressDir),
+          runFixture('express-app.js', expressDir, '--twice'),
+          runFixture('express-app.js', expressDir, '--bare'),
+          runFixture('express-app.js', expressDir, '--with-express-instrumentation'),
+          runFixture('express-app.js', expressDir, '--with-http-instrumentation', '--with-express-instrumentation'),
+        ]);
     });
     after(() => {
       if (scratch !== undefined) fs.rmSync(scratch, { recursive: true, force: true });

@@ -24,8 +24,14 @@ const MAJORS = [
 type Routes = (app: FastifyInstance) => void;
 
 const failure = new Error('route failure');
-const throwingRoute: Routes = app => app.get('/users/:id', () => { throw failure; });
-const rejectingRoute: Routes = app => app.get('/users/:id', async () => { throw failure; });
+const throwingRoute: Routes = app =>
+  app.get('/users/:id', () => {
+    throw failure;
+  });
+const rejectingRoute: Routes = app =>
+  app.get('/users/:id', async () => {
+    throw failure;
+  });
 const FAILING_ROUTES: Array<[string, Routes]> = [
   ['throws', throwingRoute],
   ['rejects', rejectingRoute],
@@ -62,7 +68,10 @@ for (const { label, create } of MAJORS) {
         app.get('/', async () => 'unreachable');
       });
       await request(port);
-      assert.deepEqual(heard.map(call => call.kwargs.exception === failure), [true]);
+      assert.deepEqual(
+        heard.map(call => call.kwargs.exception === failure),
+        [true]
+      );
     });
   });
 
@@ -77,10 +86,14 @@ for (const { label, create } of MAJORS) {
         throwingRoute(app);
       });
       const response = await request(port, { path: '/users/7' });
-      assert.deepEqual(
-        await outcomeOf(response, heard),
-        { status: 400, body: '{"handled":true}', heard: 0, events: 0, code: SpanStatusCode.UNSET, name: 'GET /users/:id' }
-      );
+      assert.deepEqual(await outcomeOf(response, heard), {
+        status: 400,
+        body: '{"handled":true}',
+        heard: 0,
+        events: 0,
+        code: SpanStatusCode.UNSET,
+        name: 'GET /users/:id',
+      });
     });
 
     it('reports an error a setErrorHandler answers with a 500', async () => {
@@ -162,7 +175,8 @@ for (const { label, create } of MAJORS) {
   for (const order of ORDERS) {
     describe(`${label} beside @fastify/otel (${order})`, () => {
       let fastifyOtel: FastifyOtelInstrumentation | undefined;
-      const enableFastifyOtel = () => (fastifyOtel = new FastifyOtelInstrumentation({ registerOnInitialization: true }));
+      const enableFastifyOtel = () =>
+        (fastifyOtel = new FastifyOtelInstrumentation({ registerOnInitialization: true }));
       if (order === '@fastify/otel first') before(enableFastifyOtel);
       useInstrumentation();
       if (order === 'ours first') before(enableFastifyOtel);

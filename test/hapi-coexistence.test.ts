@@ -9,7 +9,15 @@ import { runJsonFixture, startAtOnce } from './utils/run-fixture';
 interface CoexistenceReport {
   statuses: number[];
   heard: Array<{ url: string; spanId: string; active: boolean; original: boolean }>;
-  spans: Array<{ name: string; kind: SpanKind; scope: string; spanId: string; parentSpanId?: string; path?: string; exceptionEvents: number }>;
+  spans: Array<{
+    name: string;
+    kind: SpanKind;
+    scope: string;
+    spanId: string;
+    parentSpanId?: string;
+    path?: string;
+    exceptionEvents: number;
+  }>;
 }
 
 const ORDERS = { 'ours first': [], 'instrumentation-hapi first': ['--theirs-first'] };
@@ -19,7 +27,10 @@ describe('Hapi 21 beside @opentelemetry/instrumentation-hapi', function () {
   /* Child processes (test/fixtures/hapi/coexistence.js), both at once: instrumentation-hapi patches @hapi/hapi for good. */
   const runs = startAtOnce(
     Object.fromEntries(
-      Object.entries(ORDERS).map(([order, flags]) => [order, () => runJsonFixture<CoexistenceReport>(['hapi/coexistence.js', ...flags])])
+      Object.entries(ORDERS).map(([order, flags]) => [
+        order,
+        () => runJsonFixture<CoexistenceReport>(['hapi/coexistence.js', ...flags]),
+      ])
     )
   );
 
@@ -45,7 +56,8 @@ describe('Hapi 21 beside @opentelemetry/instrumentation-hapi', function () {
         const theirs = report.spans.filter(span => span.scope === '@opentelemetry/instrumentation-hapi');
         const ourIds = new Set(server().map(span => span.spanId));
         assert.equal(theirs.length, 3, 'instrumentation-hapi did not run');
-        for (const span of theirs) assert.ok(ourIds.has(span.parentSpanId!), `${span.name} is not under a SERVER span of ours`);
+        for (const span of theirs)
+          assert.ok(ourIds.has(span.parentSpanId!), `${span.name} is not under a SERVER span of ours`);
       });
 
       it('fires gotRequestException once, with the original error and our SERVER span active', () => {

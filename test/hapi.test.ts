@@ -66,13 +66,23 @@ describe('Hapi 21: errors Hapi answers', () => {
   it('reports nothing for hapi.Boom.notFound, a client error, and leaves the span status unset', async () => {
     const heard = record(gotRequestException);
     const port = await serve(server =>
-      server.route({ method: 'GET', path: '/users/{id}', handler: () => { throw hapi.Boom.notFound('no such user'); } })
+      server.route({
+        method: 'GET',
+        path: '/users/{id}',
+        handler: () => {
+          throw hapi.Boom.notFound('no such user');
+        },
+      })
     );
     const response = await request(port, { path: '/users/7' });
-    assert.deepEqual(
-      await outcomeOf(response, heard),
-      { status: 404, body: response.body, heard: 0, events: 0, code: SpanStatusCode.UNSET, name: 'GET /users/{id}' }
-    );
+    assert.deepEqual(await outcomeOf(response, heard), {
+      status: 404,
+      body: response.body,
+      heard: 0,
+      events: 0,
+      code: SpanStatusCode.UNSET,
+      name: 'GET /users/{id}',
+    });
   });
 
   it('reports nothing for a failed validation (400)', async () => {
@@ -81,7 +91,13 @@ describe('Hapi 21: errors Hapi answers', () => {
       server.route({
         method: 'GET',
         path: '/users/{id}',
-        options: { validate: { params: (value: unknown) => { throw new Error(`bad id in ${JSON.stringify(value)}`); } } },
+        options: {
+          validate: {
+            params: (value: unknown) => {
+              throw new Error(`bad id in ${JSON.stringify(value)}`);
+            },
+          },
+        },
         handler: () => 'unreachable',
       })
     );
@@ -108,19 +124,27 @@ describe('Hapi 21: errors the app answers (onPreResponse)', () => {
   it('reports nothing when onPreResponse replaces the error with its own 200', async () => {
     const heard = record(gotRequestException);
     const response = await request(await serve(answeringErrors(200)), { path: '/users/7' });
-    assert.deepEqual(
-      await outcomeOf(response, heard),
-      { status: 200, body: '{"handled":true}', heard: 0, events: 0, code: SpanStatusCode.UNSET, name: 'GET /users/{id}' }
-    );
+    assert.deepEqual(await outcomeOf(response, heard), {
+      status: 200,
+      body: '{"handled":true}',
+      heard: 0,
+      events: 0,
+      code: SpanStatusCode.UNSET,
+      name: 'GET /users/{id}',
+    });
   });
 
   it('reports nothing when onPreResponse answers with its own 500; the span status follows the 500', async () => {
     const heard = record(gotRequestException);
     const response = await request(await serve(answeringErrors(500)), { path: '/users/7' });
-    assert.deepEqual(
-      await outcomeOf(response, heard),
-      { status: 500, body: response.body, heard: 0, events: 0, code: SpanStatusCode.ERROR, name: 'GET /users/{id}' }
-    );
+    assert.deepEqual(await outcomeOf(response, heard), {
+      status: 500,
+      body: response.body,
+      heard: 0,
+      events: 0,
+      code: SpanStatusCode.ERROR,
+      name: 'GET /users/{id}',
+    });
   });
 
   it('reports the error when onPreResponse lets Hapi answer it', async () => {
@@ -146,8 +170,14 @@ describe('Hapi 21: odd errors and callers', () => {
   it('reports a thrown value that is not an Error as the Boom Hapi answers with, the value in its data', async () => {
     const heard = record(gotRequestException);
     const port = await serve(server =>
-      // eslint-disable-next-line @typescript-eslint/only-throw-error -- on purpose: a handler that throws a non-Error
-      server.route({ method: 'GET', path: '/users/{id}', handler: () => { throw 'not an error'; } })
+      server.route({
+        method: 'GET',
+        path: '/users/{id}',
+        handler: () => {
+          // eslint-disable-next-line @typescript-eslint/only-throw-error -- on purpose: a handler that throws a non-Error
+          throw 'not an error';
+        },
+      })
     );
     const response = await request(port, { path: '/users/7' });
     const exceptions = heard.map(call => call.kwargs.exception as { isBoom?: boolean; data?: unknown });

@@ -22,7 +22,10 @@ describe('Hono 4 as ES modules, under the loader hook: node --import ./telemetry
   let report: Report;
   let withoutHook: Report;
   before(async () => {
-    [report, withoutHook] = await Promise.all([runEsmApp<Report>('hono'), runEsmApp<Report>('hono', { loaderHook: false })]);
+    [report, withoutHook] = await Promise.all([
+      runEsmApp<Report>('hono'),
+      runEsmApp<Report>('hono', { loaderHook: false }),
+    ]);
   });
   const signals = (name: string) => report.heard.filter(call => call.signal === name);
 

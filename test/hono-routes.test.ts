@@ -44,7 +44,9 @@ describe('Hono 4: routes and requestFinished', () => {
 
   it('sets the route of the handler that answered, behind middleware', async () => {
     const setup: Setup = app => {
-      app.use('*', async (_c, next) => { await next(); });
+      app.use('*', async (_c, next) => {
+        await next();
+      });
       app.get('/users/me', c => c.text('me'));
       okRoute(app);
     };
@@ -85,7 +87,14 @@ describe('Hono 4: routes and requestFinished', () => {
     const response = await requestUntilClosed(port, '/export');
     const [span] = await waitForSpans(1);
     assert.deepEqual(
-      [response.status, response.body, response.complete, heard.length, finished.map(call => call.kwargs.aborted), span.name],
+      [
+        response.status,
+        response.body,
+        response.complete,
+        heard.length,
+        finished.map(call => call.kwargs.aborted),
+        span.name,
+      ],
       [200, 'first rows\n', true, 0, [false], 'GET /export']
     );
   });

@@ -24,7 +24,9 @@ describe('Hono 4: errors Hono answers', () => {
 
   it('really runs the CommonJS build of hono 4', () => {
     const main = require.resolve('hono'); // hono/package.json is not exported
-    const { version } = JSON.parse(fs.readFileSync(path.join(main, '../../../package.json'), 'utf8')) as { version: string };
+    const { version } = JSON.parse(fs.readFileSync(path.join(main, '../../../package.json'), 'utf8')) as {
+      version: string;
+    };
     assert.deepEqual([version.split('.')[0], main.endsWith(path.join('dist', 'cjs', 'index.js'))], ['4', true]);
   });
 
@@ -32,12 +34,20 @@ describe('Hono 4: errors Hono answers', () => {
 
   it('reports nothing for HTTPException(404), a client error, and leaves the span status unset', async () => {
     const heard = record(gotRequestException);
-    const port = await serve(app => app.get('/users/:id', () => { throw new hono.HTTPException(404, { message: 'no such user' }); }));
-    const response = await request(port, { path: '/users/7' });
-    assert.deepEqual(
-      await outcomeOf(response, heard),
-      { status: 404, body: response.body, heard: 0, events: 0, code: SpanStatusCode.UNSET, name: 'GET /users/:id' }
+    const port = await serve(app =>
+      app.get('/users/:id', () => {
+        throw new hono.HTTPException(404, { message: 'no such user' });
+      })
     );
+    const response = await request(port, { path: '/users/7' });
+    assert.deepEqual(await outcomeOf(response, heard), {
+      status: 404,
+      body: response.body,
+      heard: 0,
+      events: 0,
+      code: SpanStatusCode.UNSET,
+      name: 'GET /users/:id',
+    });
   });
 
   it('reports an HTTPException with a 5xx status, as thrown', async () => {
@@ -57,14 +67,17 @@ describe('Hono 4: errors Hono answers', () => {
 describe('Hono 4: app.onError', () => {
   const serve = useHono();
 
-  it('reports an error app.onError answers with a 5xx; the answer is the app\'s', async () => {
+  it("reports an error app.onError answers with a 5xx; the answer is the app's", async () => {
     const heard = record(gotRequestException);
     const port = await serve(app => {
       app.onError((_error, c) => c.json({ oops: true }, 500));
       throwingRoute(app);
     });
     const response = await request(port, { path: '/users/7' });
-    assert.deepEqual([response.status, response.body, heard.map(call => call.kwargs.exception === failure)], [500, '{"oops":true}', [true]]);
+    assert.deepEqual(
+      [response.status, response.body, heard.map(call => call.kwargs.exception === failure)],
+      [500, '{"oops":true}', [true]]
+    );
   });
 
   it('reports nothing for an error app.onError answers with a 4xx, and leaves the span status unset', async () => {
@@ -75,18 +88,26 @@ describe('Hono 4: app.onError', () => {
       rejectingRoute(app);
     });
     const response = await request(port, { path: '/users/7' });
-    assert.deepEqual(
-      await outcomeOf(response, heard),
-      { status: 400, body: 'handled', heard: 0, events: 0, code: SpanStatusCode.UNSET, name: 'GET /users/:id' }
-    );
+    assert.deepEqual(await outcomeOf(response, heard), {
+      status: 400,
+      body: 'handled',
+      heard: 0,
+      events: 0,
+      code: SpanStatusCode.UNSET,
+      name: 'GET /users/:id',
+    });
   });
 
   it('reports what an app.onError throws, once; @hono/node-server answers 500', async () => {
     const heard = record(gotRequestException);
     const rethrown = new Error('error handler failed');
     const port = await serve(app => {
-      app.onError(() => { throw rethrown; });
-      app.use('*', async (_c, next) => { await next(); }); // composed: Hono gives the handler its own error too
+      app.onError(() => {
+        throw rethrown;
+      });
+      app.use('*', async (_c, next) => {
+        await next();
+      }); // composed: Hono gives the handler its own error too
       throwingRoute(app);
     });
     const response = await request(port, { path: '/users/7' });
@@ -103,7 +124,10 @@ describe('Hono 4: app.onError', () => {
     });
     const response = await request(port, { path: '/api/users/7' });
     const [span] = await waitForSpans(1);
-    assert.deepEqual([response.status, response.body, heard.length, span.name], [400, 'parent handled', 0, 'GET /api/users/:id']);
+    assert.deepEqual(
+      [response.status, response.body, heard.length, span.name],
+      [400, 'parent handled', 0, 'GET /api/users/:id']
+    );
   });
 
   it("reports an error a sub-app's own onError answers with a 5xx", async () => {
@@ -116,7 +140,10 @@ describe('Hono 4: app.onError', () => {
       app.route('/api', users);
     });
     const response = await request(port, { path: '/api/users/7' });
-    assert.deepEqual([response.status, response.body, heard.map(call => call.kwargs.exception === failure)], [503, 'sub handled', [true]]);
+    assert.deepEqual(
+      [response.status, response.body, heard.map(call => call.kwargs.exception === failure)],
+      [503, 'sub handled', [true]]
+    );
   });
 
   it('reports for an app made with basePath() whose onError is set afterwards', async () => {
@@ -154,10 +181,21 @@ describe('Hono 4: odd handlers and callers', () => {
   it('answers app.request() (no server) with an env whose getters throw, as Hono does', async () => {
     const app = new hono.Hono();
     throwingRoute(app);
-    const hostile = Object.defineProperties({}, {
-      incoming: { get: () => { throw new Error('incoming getter'); } },
-      outgoing: { get: () => { throw new Error('outgoing getter'); } },
-    });
+    const hostile = Object.defineProperties(
+      {},
+      {
+        incoming: {
+          get: () => {
+            throw new Error('incoming getter');
+          },
+        },
+        outgoing: {
+          get: () => {
+            throw new Error('outgoing getter');
+          },
+        },
+      }
+    );
     const response = await app.request('/users/7', {}, hostile);
     assert.deepEqual([response.status, await response.text()], [500, 'Internal Server Error']);
   });
@@ -173,6 +211,9 @@ describe('Hono 4: odd handlers and callers', () => {
     });
     const response = await request(port, { path: '/api/users/7' });
     // As without the instrumentation: the sub-app has Hono's default handler, so the parent's answers.
-    assert.deepEqual([response.status, response.body, heard.map(call => call.kwargs.exception === failure)], [502, 'parent handled', [true]]);
+    assert.deepEqual(
+      [response.status, response.body, heard.map(call => call.kwargs.exception === failure)],
+      [502, 'parent handled', [true]]
+    );
   });
 });

@@ -81,7 +81,10 @@ describe('hostile values: the app behaves exactly as without us', function () {
 
       async function compare(path: string, headers?: Record<string, string>): Promise<ServerReport> {
         // Two processes: the same request to both at once.
-        const [bare, instrumented] = await Promise.all([servers.bare.outcome(path, headers), servers.instrumented.outcome(path, headers)]);
+        const [bare, instrumented] = await Promise.all([
+          servers.bare.outcome(path, headers),
+          servers.instrumented.outcome(path, headers),
+        ]);
         assert.deepEqual(instrumented.outcome, bare.outcome, instrumented.report.uncaughtSamples.join('; '));
         assertNothingHalfOpen(instrumented.report);
         return instrumented.report;

@@ -35,7 +35,10 @@ for (const secure of [false, true]) {
         });
       });
       const running = await serve(server, secure);
-      const answer = await h2request(connect(running), { ':path': '/users/7?q=1', traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' });
+      const answer = await h2request(connect(running), {
+        ':path': '/users/7?q=1',
+        traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+      });
       await waitForCount(finished, 1);
       const [span] = await waitForSpans(1);
       assert.equal(answer.status, 200);
@@ -196,10 +199,7 @@ for (const secure of [false, true]) {
       );
       assert.equal(started.length, 50);
       assert.equal(new Set(spans.map(span => span.spanContext().spanId)).size, 50);
-      assert.deepEqual(
-        [...new Set(finished.map(call => call.kwargs.span))].length,
-        50
-      );
+      assert.deepEqual([...new Set(finished.map(call => call.kwargs.span))].length, 50);
     });
 
     it('moves a 1 MB body both ways unchanged', async () => {
@@ -238,8 +238,10 @@ describe('HTTP/2 with allowHTTP1: HTTP/1.1 requests on the same server', () => {
   it('gives each protocol its own span and signals', async () => {
     const started = record(requestStarted);
     const server = createHttp2Server(true, { allowHTTP1: true });
-    server.on('request', (req: http2.Http2ServerRequest | http.IncomingMessage, res: http2.Http2ServerResponse | http.ServerResponse) =>
-      res.end(`HTTP/${req.httpVersion}`)
+    server.on(
+      'request',
+      (req: http2.Http2ServerRequest | http.IncomingMessage, res: http2.Http2ServerResponse | http.ServerResponse) =>
+        res.end(`HTTP/${req.httpVersion}`)
     );
     const running = await serve(server, true);
     const h2 = await h2request(connect(running));
@@ -252,10 +254,7 @@ describe('HTTP/2 with allowHTTP1: HTTP/1.1 requests on the same server', () => {
     );
     const spans = await waitForSpans(2);
     assert.deepEqual([h2.body.toString(), h1], ['HTTP/2.0', 'HTTP/1.1']);
-    assert.deepEqual(
-      spans.map(span => span.attributes['network.protocol.version']).sort(),
-      ['1.1', '2']
-    );
+    assert.deepEqual(spans.map(span => span.attributes['network.protocol.version']).sort(), ['1.1', '2']);
     assert.equal(started.length, 2);
   });
 });

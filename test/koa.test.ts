@@ -39,9 +39,15 @@ const MAJORS = [
 type Setup = (app: KoaApp, router: Router) => void;
 
 const failure = new Error('route failure');
-const throwingRoute: Setup = (_app, router) => router.get('/users/:id', () => { throw failure; });
-// eslint-disable-next-line @typescript-eslint/require-await -- async on purpose: a route that rejects (throwingRoute throws)
-const rejectingRoute: Setup = (_app, router) => router.get('/users/:id', async () => { throw failure; });
+const throwingRoute: Setup = (_app, router) =>
+  router.get('/users/:id', () => {
+    throw failure;
+  });
+const rejectingRoute: Setup = (_app, router) =>
+  // eslint-disable-next-line @typescript-eslint/require-await -- async on purpose: a route that rejects (throwingRoute throws)
+  router.get('/users/:id', async () => {
+    throw failure;
+  });
 const FAILING_ROUTES: Array<[string, Setup]> = [
   ['throws', throwingRoute],
   ['rejects', rejectingRoute],

@@ -32,15 +32,18 @@ describe('metrics', () => {
     const duration = await metric('http.server.request.duration');
     assert.equal(duration?.descriptor.unit, 's');
     assert.equal(duration?.dataPointType, DataPointType.HISTOGRAM);
-    assert.deepEqual(duration?.dataPoints.map(point => point.attributes), [
-      {
-        'http.request.method': 'GET',
-        'url.scheme': 'http',
-        'network.protocol.version': '1.1',
-        'http.response.status_code': 201,
-        'http.route': '/items/:id',
-      },
-    ]);
+    assert.deepEqual(
+      duration?.dataPoints.map(point => point.attributes),
+      [
+        {
+          'http.request.method': 'GET',
+          'url.scheme': 'http',
+          'network.protocol.version': '1.1',
+          'http.response.status_code': 201,
+          'http.route': '/items/:id',
+        },
+      ]
+    );
   });
 
   it('uses the semantic conventions buckets', async () => {
@@ -94,10 +97,10 @@ describe('metrics', () => {
     await request(port);
     await waitForSpans(1);
     const receivers = await metric('request_signals.receiver.duration');
-    assert.deepEqual(
-      receivers?.dataPoints.map(point => point.attributes['request_signals.signal']).sort(),
-      ['requestFinished', 'requestStarted']
-    );
+    assert.deepEqual(receivers?.dataPoints.map(point => point.attributes['request_signals.signal']).sort(), [
+      'requestFinished',
+      'requestStarted',
+    ]);
   });
 
   it('records no metric for an ignored request', async () => {

@@ -60,8 +60,14 @@ describe('NestJS 12 (ES modules) under the ESM loader hook: node --import ./tele
   it("fires nothing for a NotFoundException, nor for an error the app's filter answers", () => {
     const quiet = ['/api/v1/users/missing', '/api/handled'];
     assert.deepEqual(
-      quiet.map(urlPath => [report.exceptions.some(call => call.path === urlPath), spanOf(report, urlPath)?.exceptionEvents]),
-      [[false, 0], [false, 0]]
+      quiet.map(urlPath => [
+        report.exceptions.some(call => call.path === urlPath),
+        spanOf(report, urlPath)?.exceptionEvents,
+      ]),
+      [
+        [false, 0],
+        [false, 0],
+      ]
     );
   });
 
@@ -73,9 +79,10 @@ describe('NestJS 12 (ES modules) under the ESM loader hook: node --import ./tele
   });
 
   it('fires requestFinished exactly once per request', () => {
-    assert.deepEqual(report.finished.map(([urlPath]) => urlPath), [
-      '/api/v1/users/7', '/api/v1/users/fail', '/api/v1/users/missing', '/api/files/a/b', '/api/handled', '/files/a/b',
-    ]);
+    assert.deepEqual(
+      report.finished.map(([urlPath]) => urlPath),
+      ['/api/v1/users/7', '/api/v1/users/fail', '/api/v1/users/missing', '/api/files/a/b', '/api/handled', '/files/a/b']
+    );
   });
 
   it("names spans by Nest's templates: global prefix, URI version, and '/files/*' as Nest spells it", () => {

@@ -44,7 +44,11 @@ function serverAncestor(report: Report, span: SpanView): SpanView | undefined {
 }
 
 const RUNS = PLATFORMS.flatMap(platform =>
-  [false, true].map(withHttp => ({ platform, withHttp, label: `on ${platform}, ${withHttp ? 'and instrumentation-http' : 'alone'}` }))
+  [false, true].map(withHttp => ({
+    platform,
+    withHttp,
+    label: `on ${platform}, ${withHttp ? 'and instrumentation-http' : 'alone'}`,
+  }))
 );
 
 describe('Nest 11 beside instrumentation-nestjs-core', function () {
@@ -52,7 +56,10 @@ describe('Nest 11 beside instrumentation-nestjs-core', function () {
   /* The four processes at once. */
   const runs = startAtOnce(
     Object.fromEntries(
-      RUNS.map(({ platform, withHttp, label }) => [label, () => run(platform, ...(withHttp ? ['--with-http-instrumentation'] : []))])
+      RUNS.map(({ platform, withHttp, label }) => [
+        label,
+        () => run(platform, ...(withHttp ? ['--with-http-instrumentation'] : [])),
+      ])
     )
   );
 
@@ -76,7 +83,9 @@ describe('Nest 11 beside instrumentation-nestjs-core', function () {
       });
 
       it("nests instrumentation-nestjs-core's request spans under the request's SERVER span", () => {
-        const theirs = report.spans.filter(span => span.scope === NEST_SCOPE && /^UsersController(\.|$)/.test(span.name));
+        const theirs = report.spans.filter(
+          span => span.scope === NEST_SCOPE && /^UsersController(\.|$)/.test(span.name)
+        );
         const servers = serverSpans(report).map(span => span.spanId);
         assert.deepEqual(
           theirs.map(span => serverAncestor(report, span)?.spanId),
@@ -92,7 +101,10 @@ describe('Nest 11 beside instrumentation-nestjs-core', function () {
       });
 
       it('records the exception once on the SERVER span', () => {
-        assert.deepEqual(serverSpans(report).map(span => span.exceptionEvents), [0, 1]);
+        assert.deepEqual(
+          serverSpans(report).map(span => span.exceptionEvents),
+          [0, 1]
+        );
       });
     });
   }

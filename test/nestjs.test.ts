@@ -17,9 +17,19 @@ import { serverSpans, waitForSpans } from './utils/tracing';
 
 const failure = new Error('controller failure');
 const FAILING_ROUTES: Array<[string, Handler]> = [
-  ['throws', () => { throw failure; }],
-  // eslint-disable-next-line @typescript-eslint/require-await -- async on purpose: a controller that rejects
-  ['rejects', async () => { throw failure; }],
+  [
+    'throws',
+    () => {
+      throw failure;
+    },
+  ],
+  [
+    'rejects',
+    // eslint-disable-next-line @typescript-eslint/require-await -- async on purpose: a controller that rejects
+    async () => {
+      throw failure;
+    },
+  ],
 ];
 
 for (const platform of PLATFORMS) {
@@ -33,17 +43,29 @@ for (const platform of PLATFORMS) {
     it('fires for an HttpException with a 5xx status (ServiceUnavailableException)', async () => {
       const unavailable = new (nestFixture().common.ServiceUnavailableException)();
       const heard = record(gotRequestException);
-      const response = await request(await serveUsers(() => { throw unavailable; }), { path: '/users/7' });
+      const response = await request(
+        await serveUsers(() => {
+          throw unavailable;
+        }),
+        { path: '/users/7' }
+      );
       assert.deepEqual([response.status, heard.map(call => call.kwargs.exception === unavailable)], [503, [true]]);
     });
 
     it('fires for an error a guard throws', async () => {
       const { common } = nestFixture();
-      const guard = { canActivate: () => { throw failure; } };
+      const guard = {
+        canActivate: () => {
+          throw failure;
+        },
+      };
       const heard = record(gotRequestException);
       const port = await serveUsers(() => 'unreachable', { classDecorators: [common.UseGuards(guard)] });
       await request(port, { path: '/users/7' });
-      assert.deepEqual(heard.map(call => call.kwargs.exception === failure), [true]);
+      assert.deepEqual(
+        heard.map(call => call.kwargs.exception === failure),
+        [true]
+      );
     });
 
     it('fires for an error a Nest middleware throws (consumer.apply)', async () => {
@@ -61,11 +83,20 @@ for (const platform of PLATFORMS) {
     ] as const) {
       it(`reports nothing for a ${label}, and leaves the span status unset`, async () => {
         const heard = record(gotRequestException);
-        const response = await request(await serveUsers(() => { throw make(); }), { path: '/users/7' });
-        assert.deepEqual(
-          await outcomeOf(response, heard),
-          { status: 404, body: response.body, heard: 0, events: 0, code: SpanStatusCode.UNSET, name: 'GET /users/:id' }
+        const response = await request(
+          await serveUsers(() => {
+            throw make();
+          }),
+          { path: '/users/7' }
         );
+        assert.deepEqual(await outcomeOf(response, heard), {
+          status: 404,
+          body: response.body,
+          heard: 0,
+          events: 0,
+          code: SpanStatusCode.UNSET,
+          name: 'GET /users/:id',
+        });
       });
     }
 
@@ -86,7 +117,11 @@ for (const platform of PLATFORMS) {
       await waitForSpans(3);
       assert.deepEqual(
         heard.map(call => [call.kwargs.request.url, call.kwargs.aborted]),
-        [['/users/7', false], ['/users/fail', false], ['/nowhere', false]]
+        [
+          ['/users/7', false],
+          ['/users/fail', false],
+          ['/nowhere', false],
+        ]
       );
     });
 
@@ -108,10 +143,7 @@ for (const platform of PLATFORMS) {
       const port = await serveUsers(() => new StreamableFile(failingMidway()));
       await request(port, { path: '/users/7' }).catch((error: unknown) => error);
       await waitForSpans(1);
-      assert.deepEqual(
-        [heardExceptions.length, heardFinished.map(call => call.kwargs.aborted)],
-        [0, [true]]
-      );
+      assert.deepEqual([heardExceptions.length, heardFinished.map(call => call.kwargs.aborted)], [0, [true]]);
     });
   });
 
@@ -171,20 +203,34 @@ describe('Nest 11 on express: a raw response that fails midway', () => {
   it('fires once for the error thrown after the first chunk, and requestFinished once, not aborted', async () => {
     const heardExceptions = record(gotRequestException);
     const heardFinished = record(requestFinished);
-    const port = await serve([nestFixture().streamingController(() => { throw failure; })]);
+    const port = await serve([
+      nestFixture().streamingController(() => {
+        throw failure;
+      }),
+    ]);
     const response = await request(port, { path: '/users/7/stream' });
     await waitForSpans(1);
     assert.deepEqual(
       [response.status, response.body, heardExceptions.map(call => call.kwargs.exception === failure)],
       [200, 'first chunk\n', [true]]
     );
-    assert.deepEqual(heardFinished.map(call => call.kwargs.aborted), [false]);
+    assert.deepEqual(
+      heardFinished.map(call => call.kwargs.aborted),
+      [false]
+    );
   });
 
   it('records it on the SERVER span, which keeps the status that was sent', async () => {
-    await request(await serve([nestFixture().streamingController(() => { throw failure; })]), {
-      path: '/users/7/stream',
-    });
+    await request(
+      await serve([
+        nestFixture().streamingController(() => {
+          throw failure;
+        }),
+      ]),
+      {
+        path: '/users/7/stream',
+      }
+    );
     await waitForSpans(1);
     const [span] = serverSpans();
     assert.deepEqual(

@@ -13,7 +13,12 @@ const RUNS = [
     protocol: 'json',
     exporter: '@opentelemetry/exporter-trace-otlp-http',
     contentType: 'application/json',
-    serviceName: { how: 'OTEL_SERVICE_NAME', name: 'checkout-json', args: [], env: { OTEL_SERVICE_NAME: 'checkout-json' } },
+    serviceName: {
+      how: 'OTEL_SERVICE_NAME',
+      name: 'checkout-json',
+      args: [],
+      env: { OTEL_SERVICE_NAME: 'checkout-json' },
+    },
   },
   {
     protocol: 'protobuf',
@@ -32,7 +37,12 @@ for (const { protocol, exporter, contentType, serviceName } of RUNS) {
       assert.ok(run.receiver.requests.length >= 1, 'nothing was exported');
       for (const request of run.receiver.requests) {
         assert.deepEqual(
-          { method: request.method, path: request.path, contentType: request.contentType?.split(';')[0], error: request.error },
+          {
+            method: request.method,
+            path: request.path,
+            contentType: request.contentType?.split(';')[0],
+            error: request.error,
+          },
           { method: 'POST', path: '/v1/traces', contentType, error: undefined }
         );
       }

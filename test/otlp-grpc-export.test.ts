@@ -43,7 +43,15 @@ describe('OTLP/gRPC export through @opentelemetry/exporter-trace-otlp-grpc', fun
         server: attributes['server.address'],
         fromReceiver: attributes['app.status_class'],
       },
-      { name: 'GET', method: 'GET', scheme: 'http', status: 200, protocol: '1.1', server: '127.0.0.1', fromReceiver: '2xx' }
+      {
+        name: 'GET',
+        method: 'GET',
+        scheme: 'http',
+        status: 200,
+        protocol: '1.1',
+        server: '127.0.0.1',
+        fromReceiver: '2xx',
+      }
     );
   });
 
@@ -58,7 +66,10 @@ describe('OTLP/gRPC export through @opentelemetry/exporter-trace-otlp-grpc', fun
         .map(event => [event.attributes['exception.type'], event.attributes['exception.message']]),
       [['OrderLookupError', 'order 42 not found']]
     );
-    assert.deepEqual([run.failing?.status.code, run.failing?.attributes['http.response.status_code']], ['STATUS_CODE_ERROR', 500]);
+    assert.deepEqual(
+      [run.failing?.status.code, run.failing?.attributes['http.response.status_code']],
+      ['STATUS_CODE_ERROR', 500]
+    );
   });
 
   it("exports the resource's service.name from OTEL_SERVICE_NAME", () => {

@@ -56,13 +56,10 @@ describe('pipelined requests queued behind an unanswered one', () => {
         started.map(call => call.kwargs.request.url),
         ['/hang', '/second']
       );
-      assert.deepEqual(
-        finished.map(call => [call.kwargs.request.url, call.kwargs.aborted]).sort(),
-        [
-          ['/hang', true],
-          ['/second', true],
-        ]
-      );
+      assert.deepEqual(finished.map(call => [call.kwargs.request.url, call.kwargs.aborted]).sort(), [
+        ['/hang', true],
+        ['/second', true],
+      ]);
       assert.equal(serverSpans().length, 2);
       const active = await meters().values('http.server.active_requests');
       assert.ok(active.length > 0 && active.every(value => value === 0), `active requests: ${active.join(', ')}`);
@@ -83,7 +80,11 @@ describe('pipelined requests queued behind an unanswered one', () => {
     const finished = record(requestFinished);
     const requests = GET_HANG + Array.from({ length: 20 }, (_, i) => `GET /q${i} HTTP/1.1\r\nHost: x\r\n\r\n`).join('');
     let closeListeners = 0;
-    await pipelineThenClose(running.port, requests, ready.then(() => void (closeListeners = connection?.listenerCount('close') ?? 0)));
+    await pipelineThenClose(
+      running.port,
+      requests,
+      ready.then(() => void (closeListeners = connection?.listenerCount('close') ?? 0))
+    );
     await waitForCount(finished, 21);
     assert.equal(finished.length, 21);
     assert.ok(closeListeners <= 4, `the connection had ${closeListeners} 'close' listeners`);

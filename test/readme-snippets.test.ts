@@ -31,7 +31,10 @@ function snippetsOf(file: string): Snippet[] {
     const start = i + 1;
     const indent = /^\s*/.exec(lines[i])?.[0].length ?? 0;
     while (i + 1 < lines.length && !/^\s*```\s*$/.test(lines[i + 1])) i++;
-    const code = lines.slice(start, i + 1).map(line => line.slice(indent)).join('\n');
+    const code = lines
+      .slice(start, i + 1)
+      .map(line => line.slice(indent))
+      .join('\n');
     snippets.push({ file, line: start, language: open[1] as 'js' | 'ts', code });
     i++;
   }
@@ -39,7 +42,10 @@ function snippetsOf(file: string): Snippet[] {
 }
 
 const docs = fs.existsSync(path.join(ROOT, 'docs'))
-  ? fs.readdirSync(path.join(ROOT, 'docs')).filter(name => name.endsWith('.md')).map(name => path.join('docs', name))
+  ? fs
+      .readdirSync(path.join(ROOT, 'docs'))
+      .filter(name => name.endsWith('.md'))
+      .map(name => path.join('docs', name))
   : [];
 const SNIPPETS = ['README.md', 'CONTRIBUTING.md', ...docs].flatMap(snippetsOf);
 
@@ -47,7 +53,9 @@ function prepared(snippet: Snippet): { name: string; code: string } {
   const isModule = /^import\s/m.test(snippet.code);
   const base = `${snippet.file.replace(/[/.]/g, '-')}-${snippet.line}`;
   if (snippet.language === 'ts') return { name: `${base}.ts`, code: snippet.code };
-  const needsSignals = /\b(requestStarted|requestFinished|gotRequestException)\b/.test(snippet.code) && !/require\('otel-request-signals'\)|from 'otel-request-signals'/.test(snippet.code);
+  const needsSignals =
+    /\b(requestStarted|requestFinished|gotRequestException)\b/.test(snippet.code) &&
+    !/require\('otel-request-signals'\)|from 'otel-request-signals'/.test(snippet.code);
   return { name: `${base}.${isModule ? 'mjs' : 'js'}`, code: (needsSignals ? ASSUMED : '') + snippet.code };
 }
 
@@ -62,11 +70,21 @@ function runSnippet(snippet: Snippet): Promise<SnippetRun> {
   const file = path.join(WORK, name);
   fs.writeFileSync(file, code);
   // No exporter and no network: the snippets that start an SDK only start it.
-  const env = { ...process.env, OTEL_TRACES_EXPORTER: 'none', OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none' };
+  const env = {
+    ...process.env,
+    OTEL_TRACES_EXPORTER: 'none',
+    OTEL_METRICS_EXPORTER: 'none',
+    OTEL_LOGS_EXPORTER: 'none',
+  };
   return new Promise(resolve => {
-    execFile(process.execPath, [file], { cwd: ROOT, env, encoding: 'utf8', timeout: 20000 }, (error, _stdout, stderr) => {
-      resolve({ status: error === null ? 0 : typeof error.code === 'number' ? error.code : null, stderr });
-    });
+    execFile(
+      process.execPath,
+      [file],
+      { cwd: ROOT, env, encoding: 'utf8', timeout: 20000 },
+      (error, _stdout, stderr) => {
+        resolve({ status: error === null ? 0 : typeof error.code === 'number' ? error.code : null, stderr });
+      }
+    );
   });
 }
 

@@ -33,7 +33,8 @@ function temporaryProject(extra: string[]): string {
     fs.mkdirSync(path.dirname(path.join(dir, 'node_modules', name)), { recursive: true });
     fs.symlinkSync(path.join(ROOT, 'node_modules', name), path.join(dir, 'node_modules', name), 'dir');
   }
-  for (const file of ['app.js', 'upstream.js']) fs.copyFileSync(path.join(FIXTURES, 'register', file), path.join(dir, file));
+  for (const file of ['app.js', 'upstream.js'])
+    fs.copyFileSync(path.join(FIXTURES, 'register', file), path.join(dir, file));
   return dir;
 }
 
@@ -109,7 +110,12 @@ describe('node --require otel-request-signals/register with sdk-node but without
 
   it('exports one SERVER span per request, with the marks of the receivers, and no CLIENT span', () => {
     assert.deepEqual(
-      suite.run.exit.atExit.map(span => [span.kind, span.scope, span.attributes['url.path'], span.attributes['app.status_class']]),
+      suite.run.exit.atExit.map(span => [
+        span.kind,
+        span.scope,
+        span.attributes['url.path'],
+        span.attributes['app.status_class'],
+      ]),
       [
         ['SPAN_KIND_SERVER', 'otel-request-signals', '/checkout', '2xx'],
         ['SPAN_KIND_SERVER', 'otel-request-signals', '/orders/42', '5xx'],

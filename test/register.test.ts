@@ -31,7 +31,10 @@ describe('zero-code start', function () {
       runRegisteredApp({
         args: ['--require', 'otel-request-signals/register', 'app.js'],
         cwd: APPS,
-        requests: [{ path: '/checkout', headers: { traceparent: `00-${traceId}-${parentSpanId}-01` } }, { path: '/orders/42' }],
+        requests: [
+          { path: '/checkout', headers: { traceparent: `00-${traceId}-${parentSpanId}-01` } },
+          { path: '/orders/42' },
+        ],
         signal: 'SIGTERM',
       }),
     import: () =>
@@ -52,7 +55,11 @@ describe('zero-code start', function () {
     });
 
     it('still ends by SIGTERM, as a process without a SIGTERM listener does', () => {
-      assert.deepEqual({ code: run.exit.code, signal: run.exit.signal }, { code: null, signal: 'SIGTERM' }, run.exit.stderr);
+      assert.deepEqual(
+        { code: run.exit.code, signal: run.exit.signal },
+        { code: null, signal: 'SIGTERM' },
+        run.exit.stderr
+      );
     });
 
     it('exports the spans of every request, the last one included, before the process exits', () => {
@@ -64,7 +71,9 @@ describe('zero-code start', function () {
 
     it("exports one SERVER span per request, this package's, not instrumentation-http's", () => {
       assert.deepEqual(
-        run.spans.filter(span => span.kind === 'SPAN_KIND_SERVER').map(span => [span.attributes['url.path'], span.scope]),
+        run.spans
+          .filter(span => span.kind === 'SPAN_KIND_SERVER')
+          .map(span => [span.attributes['url.path'], span.scope]),
         [
           ['/checkout', 'otel-request-signals'],
           ['/orders/42', 'otel-request-signals'],
@@ -75,7 +84,11 @@ describe('zero-code start', function () {
     it('fires the signals with the exported span: the receivers marked it', () => {
       const [checkout, failing] = [serverSpan(run.spans, '/checkout'), serverSpan(run.spans, '/orders/42')];
       assert.deepEqual(
-        [checkout?.attributes['app.status_class'], failing?.attributes['app.status_class'], failing?.attributes['app.alerted']],
+        [
+          checkout?.attributes['app.status_class'],
+          failing?.attributes['app.status_class'],
+          failing?.attributes['app.alerted'],
+        ],
         ['2xx', '5xx', 'order 42 not found']
       );
     });
@@ -119,7 +132,11 @@ describe('zero-code start', function () {
     });
 
     it('still ends by SIGINT', () => {
-      assert.deepEqual({ code: run.exit.code, signal: run.exit.signal }, { code: null, signal: 'SIGINT' }, run.exit.stderr);
+      assert.deepEqual(
+        { code: run.exit.code, signal: run.exit.signal },
+        { code: null, signal: 'SIGINT' },
+        run.exit.stderr
+      );
     });
 
     it('registered the ESM loader hook: the SERVER spans are named by the Hono route', () => {
@@ -135,7 +152,11 @@ describe('zero-code start', function () {
     it('fires gotRequestException and requestFinished with the exported spans', () => {
       const [user, failing] = [serverSpan(run.spans, '/users/7'), serverSpan(run.spans, '/fail')];
       assert.deepEqual(
-        [user?.attributes['app.status_class'], failing?.attributes['app.status_class'], failing?.attributes['app.alerted']],
+        [
+          user?.attributes['app.status_class'],
+          failing?.attributes['app.status_class'],
+          failing?.attributes['app.alerted'],
+        ],
         ['2xx', '5xx', 'route failure']
       );
     });

@@ -94,7 +94,10 @@ describe('registration, load order and coexistence of copies', () => {
     instrumentation.disable();
     assert.deepEqual(patchedAtEnable, [false, false]);
     assert.deepEqual(patchedAfterRequest, [true, true]);
-    assert.deepEqual(prototypes.map((prototype, i) => prototype.emit === before[i]), [true, true]);
+    assert.deepEqual(
+      prototypes.map((prototype, i) => prototype.emit === before[i]),
+      [true, true]
+    );
   });
 
   it('fires once and opens one span with two instances enabled', async () => {

@@ -28,7 +28,12 @@ function appView(report: Report) {
 describe('exceptions raised by request listeners', () => {
   // Every mode, instrumented and bare: six processes, at once.
   const runs = startAtOnce(
-    Object.fromEntries(MODES.flatMap(mode => [[mode, () => runApp(mode)], [`${mode} --bare`, () => runApp(mode, true)]]))
+    Object.fromEntries(
+      MODES.flatMap(mode => [
+        [mode, () => runApp(mode)],
+        [`${mode} --bare`, () => runApp(mode, true)],
+      ])
+    )
   );
 
   describe('a synchronous throw', () => {

@@ -27,9 +27,7 @@ function deferred<T>(): { promise: Promise<T>; resolve(value: T): void } {
 
 /** A receiver that records its name when called, and answers with it. */
 function recording(calls: string[], name: string, kind: 'sync' | 'async'): TestReceiver {
-  return kind === 'async'
-    ? async () => (calls.push(name), name)
-    : () => (calls.push(name), name);
+  return kind === 'async' ? async () => (calls.push(name), name) : () => (calls.push(name), name);
 }
 
 describe('Signal async sends', () => {
@@ -82,7 +80,10 @@ describe('Signal async sends', () => {
       const sync: TestReceiver = () => 'sync';
       signal.connect(generator);
       signal.connect(sync);
-      assert.deepEqual(signal.send(sender).map(([r]) => r), [generator, sync]);
+      assert.deepEqual(
+        signal.send(sender).map(([r]) => r),
+        [generator, sync]
+      );
     });
 
     it('keeps the order across receivers for the sender and for any sender', () => {
@@ -121,7 +122,10 @@ describe('Signal async sends', () => {
       signal.connect(recording(calls, 'sync 2', 'sync'));
       const responses = await signal.asend(sender);
       assert.deepEqual(calls, ['sync 1', 'sync 2', 'async 1', 'async 2']);
-      assert.deepEqual(responses.map(([, response]) => response), calls);
+      assert.deepEqual(
+        responses.map(([, response]) => response),
+        calls
+      );
     });
 
     it('rejects with the first failing sync receiver, and calls no later receiver, sync or async', async () => {
@@ -211,7 +215,11 @@ describe('Signal async sends', () => {
       };
       signal.connect(plain);
       assert.deepEqual(await signal.asendRobust(sender), [[plain, error]]);
-      sinon.assert.calledOnceWithExactly(diagSpy.error, 'Error calling plain in Signal.asendRobust() (Error: rejected)', error);
+      sinon.assert.calledOnceWithExactly(
+        diagSpy.error,
+        'Error calling plain in Signal.asendRobust() (Error: rejected)',
+        error
+      );
     });
   });
 

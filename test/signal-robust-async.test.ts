@@ -55,7 +55,11 @@ describe('sendRobust() and receivers that return promises', () => {
     signal.connect(failing);
     const [[, response]] = signal.sendRobust(sender);
     await response;
-    sinon.assert.calledOnceWithExactly(diagSpy.error, 'Error calling failing in Signal.sendRobust() (Error: rejected)', error);
+    sinon.assert.calledOnceWithExactly(
+      diagSpy.error,
+      'Error calling failing in Signal.sendRobust() (Error: rejected)',
+      error
+    );
   });
 
   it('holds a promise that resolves to the error in place of the response', async () => {
@@ -77,7 +81,10 @@ describe('sendRobust() and receivers that return promises', () => {
     const sync: TestReceiver = () => 'sync';
     signal.connect(failing);
     signal.connect(sync);
-    assert.deepEqual(signal.sendRobust(sender).map(([r]) => r), [sync, failing]);
+    assert.deepEqual(
+      signal.sendRobust(sender).map(([r]) => r),
+      [sync, failing]
+    );
   });
 
   it('handles the rejecting promise of a plain function the same way', async () => {
@@ -109,7 +116,10 @@ describe('sendRobust() and receivers that return promises', () => {
     });
     signal.connect(hostile);
     assert.deepEqual(signal.sendRobust(sender), [[hostile, getterError]]);
-    sinon.assert.calledOnceWithMatch(diagSpy.error, 'Error calling hostile in Signal.sendRobust() (Error: then getter)');
+    sinon.assert.calledOnceWithMatch(
+      diagSpy.error,
+      'Error calling hostile in Signal.sendRobust() (Error: then getter)'
+    );
   });
 
   it('calls the receivers after a rejecting one', async () => {

@@ -29,11 +29,19 @@ interface TypeCheck {
 function typeCheck(project: string): TypeCheck {
   const tsc = require.resolve('typescript/bin/tsc', { paths: [packageRoot] });
   // Incremental: files unchanged since the last run (and the files they import) are not checked again.
-  const incremental = ['--incremental', '--tsBuildInfoFile', path.join(packageRoot, 'build', 'types-check.tsbuildinfo')];
-  const result = spawnSync(process.execPath, [tsc, '--noEmit', '--pretty', 'false', '--listFiles', ...incremental, '-p', project], {
-    cwd: packageRoot,
-    encoding: 'utf8',
-  });
+  const incremental = [
+    '--incremental',
+    '--tsBuildInfoFile',
+    path.join(packageRoot, 'build', 'types-check.tsbuildinfo'),
+  ];
+  const result = spawnSync(
+    process.execPath,
+    [tsc, '--noEmit', '--pretty', 'false', '--listFiles', ...incremental, '-p', project],
+    {
+      cwd: packageRoot,
+      encoding: 'utf8',
+    }
+  );
   return { status: result.status, output: `${result.stdout}${result.stderr}`.trim() };
 }
 
@@ -81,7 +89,14 @@ describe('Signal and receiver() types', () => {
   });
 
   it('tsc finds no error', () => {
-    assert.equal(check.status, 0, check.output.split('\n').filter(line => /error TS/.test(line)).join('\n'));
+    assert.equal(
+      check.status,
+      0,
+      check.output
+        .split('\n')
+        .filter(line => /error TS/.test(line))
+        .join('\n')
+    );
   });
 
   for (const against of Object.keys(DIRECTORIES) as Against[]) {

@@ -14,7 +14,14 @@ export function exceptionEvents(span: ReadableSpan): number {
 /** What a request left, once its span has ended: the answer's status and body, the errors heard, and its span's exception events, status code and name. */
 export async function outcomeOf(response: ClientResponse, heard: unknown[]) {
   const [span] = await waitForSpans(1);
-  return { status: response.status, body: response.body, heard: heard.length, events: exceptionEvents(span), code: span.status.code, name: span.name };
+  return {
+    status: response.status,
+    body: response.body,
+    heard: heard.length,
+    events: exceptionEvents(span),
+    code: span.status.code,
+    name: span.name,
+  };
 }
 
 /** What a client can tell apart between two answers. */
@@ -40,7 +47,10 @@ export function describeErrorsTheFrameworkAnswers<Setup>(
       it('fires gotRequestException once, with that error', async () => {
         const heard = record(gotRequestException);
         await request(await serve(setup), { path: '/users/7' });
-        assert.deepEqual(heard.map(call => call.kwargs.exception === failure), [true]);
+        assert.deepEqual(
+          heard.map(call => call.kwargs.exception === failure),
+          [true]
+        );
       });
 
       it("runs the receiver with the request's SERVER span active", async () => {

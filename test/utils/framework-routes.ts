@@ -71,7 +71,6 @@ export function describeRouteOnTheSpan<Setup>(routes: RouteSetups<Setup>): void 
       );
     });
   });
-
 }
 
 function describeRequestFinished<Setup>(routes: FrameworkRoutes<Setup>): void {
@@ -86,9 +85,15 @@ function describeRequestFinished<Setup>(routes: FrameworkRoutes<Setup>): void {
       const spans = await waitForSpans(2);
       assert.deepEqual(
         finished.map(call => [call.kwargs.request.url, call.kwargs.aborted]),
-        [['/users/7', false], ['/ok', false]]
+        [
+          ['/users/7', false],
+          ['/ok', false],
+        ]
       );
-      assert.deepEqual(spans.map(span => span.name), [`GET ${template}`, 'GET /ok']);
+      assert.deepEqual(
+        spans.map(span => span.name),
+        [`GET ${template}`, 'GET /ok']
+      );
     });
 
     /* Koa's rule too: once the client went away there is no answer to give, and requestFinished has fired. */

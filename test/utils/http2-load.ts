@@ -43,7 +43,8 @@ export async function startHttp2Fixture(options: { bare?: boolean } = {}): Promi
 }
 
 /** The units of the mix. Each sends one stream, but `destroy` and `goaway` (HELD + 1 and HELD + 1). */
-export type Http2UnitKind = 'ok' | 'slow' | 'stream' | 'upload' | 'reset' | 'throw' | 'reject' | 'destroy' | 'goaway' | 'close';
+export type Http2UnitKind =
+  'ok' | 'slow' | 'stream' | 'upload' | 'reset' | 'throw' | 'reject' | 'destroy' | 'goaway' | 'close';
 
 /** Streams held open on a session that a unit then cuts. */
 export const HELD = 3;
@@ -149,9 +150,16 @@ interface StreamEnd {
 }
 
 /** One stream; `onData` is called on its first chunk (to reset it); resolves when it closes, however it ends. */
-function exchange(session: http2.ClientHttp2Session, path: string, options: { body?: Buffer; onData?: (stream: http2.ClientHttp2Stream) => void } = {}): Promise<StreamEnd> {
+function exchange(
+  session: http2.ClientHttp2Session,
+  path: string,
+  options: { body?: Buffer; onData?: (stream: http2.ClientHttp2Stream) => void } = {}
+): Promise<StreamEnd> {
   return new Promise(resolve => {
-    const stream = session.request({ ':path': path, ':method': options.body ? 'POST' : 'GET' }, { endStream: !options.body });
+    const stream = session.request(
+      { ':path': path, ':method': options.body ? 'POST' : 'GET' },
+      { endStream: !options.body }
+    );
     const end: StreamEnd = { status: undefined, body: '', gotData: false };
     const timer = setTimeout(() => stream.close(http2.constants.NGHTTP2_CANCEL), SAFETY_TIMEOUT_MS);
     stream.on('response', headers => (end.status = headers[':status']));
@@ -177,7 +185,12 @@ async function holdStreams(session: http2.ClientHttp2Session, count: number): Pr
   return held;
 }
 
-async function runUnit(kind: Http2UnitKind, server: Http2ServerName, pool: SessionPool, tally: Http2Tally): Promise<void> {
+async function runUnit(
+  kind: Http2UnitKind,
+  server: Http2ServerName,
+  pool: SessionPool,
+  tally: Http2Tally
+): Promise<void> {
   const expect = (ok: boolean, what: string): boolean => {
     if (!ok) tally.unexpected.push(`${kind} on ${server}: ${what}`);
     return ok;
@@ -202,7 +215,9 @@ async function runUnit(kind: Http2UnitKind, server: Http2ServerName, pool: Sessi
       return answered(await exchange(pool.shared(server), '/reject'), 500, 'rejected');
     case 'reset': {
       // RST_STREAM (CANCEL) once the response has begun.
-      const end = await exchange(pool.shared(server), '/hold', { onData: stream => stream.close(http2.constants.NGHTTP2_CANCEL) });
+      const end = await exchange(pool.shared(server), '/hold', {
+        onData: stream => stream.close(http2.constants.NGHTTP2_CANCEL),
+      });
       if (expect(end.gotData, 'no first chunk before the reset')) tally.aborted++;
       return;
     }
@@ -219,7 +234,10 @@ async function runUnit(kind: Http2UnitKind, server: Http2ServerName, pool: Sessi
       const session = pool.fresh(server);
       const held = await holdStreams(session, HELD);
       const ends = await Promise.all([...held, exchange(session, '/goaway')]);
-      expect(ends.every(end => end.status === undefined || end.body.length < 8 * 1024), 'a cut stream finished');
+      expect(
+        ends.every(end => end.status === undefined || end.body.length < 8 * 1024),
+        'a cut stream finished'
+      );
       tally.aborted += ends.length;
       session.destroy();
       return;

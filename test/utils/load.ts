@@ -112,7 +112,10 @@ export async function startFixture(options: FixtureOptions = {}): Promise<Fixtur
   options = { ...options, package: options.package ?? (process.env.SOAK_PACKAGE || undefined) };
   // No bytecode flushing: V8 drops the bytecode of functions unused for a few GCs, which would
   // make the heap after phase A look bigger than after phase B and hide a leak that size.
-  const server = await forkSoakServer<{ port: number }>('soak-server.js', options, ['--expose-gc', '--no-flush-bytecode']);
+  const server = await forkSoakServer<{ port: number }>('soak-server.js', options, [
+    '--expose-gc',
+    '--no-flush-bytecode',
+  ]);
   return {
     port: server.listening.port,
     report: () => server.call<ServerReport>('report'),
@@ -311,7 +314,9 @@ export interface SimpleResponse {
 
 export function get(port: number, urlPath: string, agent: http.Agent | false): Promise<SimpleResponse> {
   return new Promise((resolve, reject) => {
-    const outgoing = http.get({ host: '127.0.0.1', port, path: urlPath, agent }, response => collect(response, resolve, reject));
+    const outgoing = http.get({ host: '127.0.0.1', port, path: urlPath, agent }, response =>
+      collect(response, resolve, reject)
+    );
     outgoing.setTimeout(SAFETY_TIMEOUT_MS, () => outgoing.destroy(new Error(`safety timeout on ${urlPath}`)));
     outgoing.on('error', reject);
   });
@@ -460,7 +465,11 @@ function upgrade(port: number): Promise<boolean> {
  * Writes raw bytes, half-closes, and resolves with everything the server
  * wrote until it closed the connection (or the safety timeout).
  */
-export function rawRoundTrip(port: number, bytes: Buffer, timeoutMs = 5000): Promise<{ response: Buffer; closed: boolean }> {
+export function rawRoundTrip(
+  port: number,
+  bytes: Buffer,
+  timeoutMs = 5000
+): Promise<{ response: Buffer; closed: boolean }> {
   return new Promise(resolve => {
     const chunks: Buffer[] = [];
     let closed = false;

@@ -57,7 +57,10 @@ export function useOtlpExport<R extends Receiver>(
   [protocol, ...args]: string[],
   env: Record<string, string>
 ): OtlpExport<R> {
-  const run = { traceId: randomBytes(16).toString('hex'), parentSpanId: randomBytes(8).toString('hex') } as OtlpExport<R>;
+  const run = {
+    traceId: randomBytes(16).toString('hex'),
+    parentSpanId: randomBytes(8).toString('hex'),
+  } as OtlpExport<R>;
   before(async () => {
     run.receiver = await startReceiver();
     const app = await runOtlpApp([protocol, `00-${run.traceId}-${run.parentSpanId}-01`, ...args], {

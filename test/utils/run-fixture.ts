@@ -21,17 +21,25 @@ export interface FixtureRun {
 }
 
 /** Runs `node ...args` (in test/fixtures unless `cwd` says otherwise) and parses the report it printed. */
-export function runJsonFixture<T>(args: string[], { cwd = FIXTURES, env = process.env, timeout = 30000 }: FixtureRun = {}): Promise<T> {
+export function runJsonFixture<T>(
+  args: string[],
+  { cwd = FIXTURES, env = process.env, timeout = 30000 }: FixtureRun = {}
+): Promise<T> {
   const command = `node ${args.join(' ')}`;
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, args, { cwd, env, timeout, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error !== null) return reject(new Error(`${command} failed: ${error.message}\n${stderr}`));
-      try {
-        resolve(JSON.parse(stdout) as T);
-      } catch {
-        reject(new Error(`${command} printed no JSON report: ${stdout.slice(0, 500)}\n${stderr}`));
+    execFile(
+      process.execPath,
+      args,
+      { cwd, env, timeout, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error !== null) return reject(new Error(`${command} failed: ${error.message}\n${stderr}`));
+        try {
+          resolve(JSON.parse(stdout) as T);
+        } catch {
+          reject(new Error(`${command} printed no JSON report: ${stdout.slice(0, 500)}\n${stderr}`));
+        }
       }
-    });
+    );
   });
 }
 

@@ -37,7 +37,11 @@ export interface SoakProcess<Listening> {
 }
 
 /** Forks test/fixtures/`script` with `options` as its JSON argument; resolves once it listens. */
-export async function forkSoakServer<Listening>(script: string, options: object, execArgv: string[] = []): Promise<SoakProcess<Listening>> {
+export async function forkSoakServer<Listening>(
+  script: string,
+  options: object,
+  execArgv: string[] = []
+): Promise<SoakProcess<Listening>> {
   const child = fork(path.join(FIXTURES, script), [JSON.stringify(options)], {
     cwd: FIXTURES,
     execArgv,

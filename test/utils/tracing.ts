@@ -28,7 +28,12 @@ export function serverSpans(): ReadableSpan[] {
   return exporter.getFinishedSpans().filter(span => span.kind === SpanKind.SERVER);
 }
 
-async function waitFor(spans: () => ReadableSpan[], count: number, what: string, timeoutMs: number): Promise<ReadableSpan[]> {
+async function waitFor(
+  spans: () => ReadableSpan[],
+  count: number,
+  what: string,
+  timeoutMs: number
+): Promise<ReadableSpan[]> {
   const deadline = Date.now() + timeoutMs;
   while (spans().length < count) {
     if (Date.now() > deadline) throw new Error(`expected ${count} ${what}, got ${spans().length}`);

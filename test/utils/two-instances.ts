@@ -38,7 +38,11 @@ export function describeTwoInstances(title: string, apps: string, routed: Routed
       phases = Object.fromEntries((JSON.parse(output) as Phase[]).map(phase => [phase.name, phase]));
     });
 
-    const view = ({ spanNames, exceptionEvents, exceptions }: Phase): Routed => ({ spanNames, exceptionEvents, exceptions });
+    const view = ({ spanNames, exceptionEvents, exceptions }: Phase): Routed => ({
+      spanNames,
+      exceptionEvents,
+      exceptions,
+    });
 
     it('answers every request as the app does (500), in every phase', () => {
       for (const phase of Object.values(phases)) assert.deepEqual(phase.statuses, [500, 500], phase.name);
