@@ -15,7 +15,21 @@ export default tseslint.config(
     files: ['**/*.{js,mjs,cjs}'],
     languageOptions: {
       sourceType: 'commonjs',
-      globals: { require: 'readonly', module: 'writable', process: 'readonly', console: 'readonly', __dirname: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', setImmediate: 'readonly', Buffer: 'readonly', URL: 'readonly', performance: 'readonly' },
+      globals: {
+        require: 'readonly',
+        module: 'writable',
+        process: 'readonly',
+        console: 'readonly',
+        __dirname: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        setImmediate: 'readonly',
+        Buffer: 'readonly',
+        URL: 'readonly',
+        performance: 'readonly',
+      },
     },
     // As for TypeScript: a leading underscore marks a parameter kept for its position (Express tells error
     // middleware by its four parameters).
@@ -39,5 +53,5 @@ export default tseslint.config(
     // returns, or rejects with, on another path than a sync handler's, and these tests serve async ones.
     files: ['test/fastify.test.ts', 'test/http2-frameworks.test.ts'],
     rules: { '@typescript-eslint/require-await': 'off' },
-  },
+  }
 );

@@ -21,11 +21,23 @@ import * as path from 'path';
 import { Signal } from '../src/signals/signal';
 import { RECORDS_DIR } from './paths';
 
-interface Kwargs { request: object; response: object; span: object }
+interface Kwargs {
+  request: object;
+  response: object;
+  span: object;
+}
 type Listener = (sender: unknown, kwargs: unknown) => void;
 type Loop = (n: number) => number;
-interface Case { name: string; ours: Loop; theirs: Loop }
-interface Result { name: string; ours: number; theirs: number }
+interface Case {
+  name: string;
+  ours: Loop;
+  theirs: Loop;
+}
+interface Result {
+  name: string;
+  ours: number;
+  theirs: number;
+}
 
 const QUICK = process.argv.includes('--quick');
 const CPU_TIME = process.argv.includes('--cpu-time');

@@ -10,13 +10,28 @@ import { EventEmitter } from 'events';
 import { Spread, Target, fixed, medianAndRange, targetLine } from './stats';
 import { VariantServer, serverStats } from './variants';
 
-interface CannonResult { requests: { total: number }; errors: number; non2xx: number }
+interface CannonResult {
+  requests: { total: number };
+  errors: number;
+  non2xx: number;
+}
 type Autocannon = (options: object, done: (error: Error | null, result: CannonResult) => void) => EventEmitter;
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- autocannon ships no types: this line gives it one
 const autocannon = require('autocannon') as Autocannon;
 
-export interface HttpOptions { rounds: number; requests: number; warmupRequests: number }
-interface Sample { cpuUs: number; rps: number; p50: number; p99: number; spansPerReq: number; callsPerReq: number }
+export interface HttpOptions {
+  rounds: number;
+  requests: number;
+  warmupRequests: number;
+}
+interface Sample {
+  cpuUs: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  spansPerReq: number;
+  callsPerReq: number;
+}
 type Round = Map<string, Sample>;
 
 const CONNECTIONS = 16;
@@ -56,18 +71,31 @@ async function measure(server: VariantServer, requests: number): Promise<Sample>
 
 const cpu = (round: Round, variant: string) => round.get(variant)?.cpuUs ?? NaN;
 const overhead = (round: Round, variant: string) => cpu(round, variant) - cpu(round, 'bare');
-const ratio = (round: Round, variant: string, reference: string) => overhead(round, variant) / overhead(round, reference);
+const ratio = (round: Round, variant: string, reference: string) =>
+  overhead(round, variant) / overhead(round, reference);
 
 function tableRow(variant: string, rounds: Round[]): string {
-  const of = (pick: (s: Sample) => number, digits: number) => fixed(medianAndRange(rounds.map(r => pick(r.get(variant)!))).median, digits);
+  const of = (pick: (s: Sample) => number, digits: number) =>
+    fixed(medianAndRange(rounds.map(r => pick(r.get(variant)!))).median, digits);
   const extra = medianAndRange(rounds.map(r => overhead(r, variant)));
-  const overheadCells = variant === 'bare' ? ['—', '—', '—'] : [
-    `${fixed(extra.median, 1)} (${fixed(extra.low, 1)} to ${fixed(extra.high, 1)})`,
-    fixed(medianAndRange(rounds.map(r => ratio(r, variant, 'minimal-span'))).median, 2),
-    fixed(medianAndRange(rounds.map(r => ratio(r, variant, 'instrumentation-http'))).median, 2),
+  const overheadCells =
+    variant === 'bare'
+      ? ['—', '—', '—']
+      : [
+          `${fixed(extra.median, 1)} (${fixed(extra.low, 1)} to ${fixed(extra.high, 1)})`,
+          fixed(medianAndRange(rounds.map(r => ratio(r, variant, 'minimal-span'))).median, 2),
+          fixed(medianAndRange(rounds.map(r => ratio(r, variant, 'instrumentation-http'))).median, 2),
+        ];
+  const cells = [
+    variant,
+    of(s => s.cpuUs, 1),
+    ...overheadCells,
+    of(s => s.rps, 0),
+    of(s => s.p50, 2),
+    of(s => s.p99, 2),
+    of(s => s.spansPerReq, 2),
+    of(s => s.callsPerReq, 1),
   ];
-  const cells = [variant, of(s => s.cpuUs, 1), ...overheadCells, of(s => s.rps, 0), of(s => s.p50, 2), of(s => s.p99, 2),
-    of(s => s.spansPerReq, 2), of(s => s.callsPerReq, 1)];
   return `| ${cells.join(' | ')} |`;
 }
 
@@ -75,9 +103,18 @@ export function httpTargetFigures(rounds: Round[]): Array<[Target, Spread]> {
   const over = (figure: (round: Round) => number) => medianAndRange(rounds.map(figure));
   return [
     [{ name: 'signals-only overhead over bare (µs/req)', limit: 0.5 }, over(r => overhead(r, 'signals-only'))],
-    [{ name: 'signals+sdk overhead / minimal-span overhead', limit: 1.25 }, over(r => ratio(r, 'signals+sdk', 'minimal-span'))],
-    [{ name: 'signals+sdk overhead / instrumentation-http overhead', limit: 0.3 }, over(r => ratio(r, 'signals+sdk', 'instrumentation-http'))],
-    [{ name: '10 receivers minus 1 receiver (µs/req)', limit: 1 }, over(r => cpu(r, 'signals+sdk-10-receivers') - cpu(r, 'signals+sdk'))],
+    [
+      { name: 'signals+sdk overhead / minimal-span overhead', limit: 1.25 },
+      over(r => ratio(r, 'signals+sdk', 'minimal-span')),
+    ],
+    [
+      { name: 'signals+sdk overhead / instrumentation-http overhead', limit: 0.3 },
+      over(r => ratio(r, 'signals+sdk', 'instrumentation-http')),
+    ],
+    [
+      { name: '10 receivers minus 1 receiver (µs/req)', limit: 1 },
+      over(r => cpu(r, 'signals+sdk-10-receivers') - cpu(r, 'signals+sdk')),
+    ],
   ];
 }
 
@@ -86,7 +123,7 @@ function report(variants: string[], rounds: Round[], options: HttpOptions): stri
     '## Over HTTP (autocannon)',
     '',
     `${options.rounds} rounds x ${options.requests} requests over ${CONNECTIONS} connections, medians over rounds.`,
-    'Server CPU = the server process\'s own process.cpuUsage() (user + system) per request. Overheads and ratios are',
+    "Server CPU = the server process's own process.cpuUsage() (user + system) per request. Overheads and ratios are",
     'taken within each round (variant − bare of the same round); the overhead column also shows the range over rounds.',
     '',
     '| variant | server CPU µs/req | overhead µs/req (range) | x minimal-span overhead | x instrumentation-http overhead | req/s | p50 ms | p99 ms | spans/req | receiver calls/req |',
@@ -110,9 +147,15 @@ export async function benchHttp(servers: VariantServer[], options: HttpOptions):
     for (const server of [...servers.slice(shift), ...servers.slice(0, shift)]) {
       const sample = await measure(server, options.requests);
       round.set(server.variant, sample);
-      console.log(`http round ${index + 1}/${options.rounds} ${server.variant.padEnd(30)} ${sample.cpuUs.toFixed(1)} µs/req, ${Math.round(sample.rps)} req/s`);
+      console.log(
+        `http round ${index + 1}/${options.rounds} ${server.variant.padEnd(30)} ${sample.cpuUs.toFixed(1)} µs/req, ${Math.round(sample.rps)} req/s`
+      );
     }
     rounds.push(round);
   }
-  return report(servers.map(server => server.variant), rounds, options);
+  return report(
+    servers.map(server => server.variant),
+    rounds,
+    options
+  );
 }

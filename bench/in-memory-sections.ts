@@ -18,7 +18,10 @@ export const HTTP1_SECTION: InMemorySection = {
   ],
   targets: figures => [
     [{ name: 'signals-only overhead over bare (µs/req)', limit: 0.5 }, quartilesOf(figures, 'signals-only')],
-    [{ name: 'signals+sdk overhead / minimal-span overhead', limit: 1.25 }, ratioOf(figures, 'signals+sdk', 'minimal-span')],
+    [
+      { name: 'signals+sdk overhead / minimal-span overhead', limit: 1.25 },
+      ratioOf(figures, 'signals+sdk', 'minimal-span'),
+    ],
     [
       { name: 'signals+sdk overhead / instrumentation-http overhead', limit: 0.3 },
       ratioOf(figures, 'signals+sdk', 'instrumentation-http'),
@@ -35,9 +38,9 @@ export const HTTP2_SECTION: InMemorySection = {
   ratioLess: new Set(['h2-bare']),
   notes: [
     'Each batch is one session (h2c, prior knowledge) with 8 streams open at a time: GET with four headers,',
-    'answered \'ok\'; the client\'s frames are pre-encoded, so the CPU is the server\'s. The variants use the',
-    'compatibility API (`http2.createServer(listener)`), except h2-core-signals+sdk: a \'stream\' listener and',
-    '`stream.respond()` (its ratio is still to the compatibility API\'s minimal span).',
+    "answered 'ok'; the client's frames are pre-encoded, so the CPU is the server's. The variants use the",
+    "compatibility API (`http2.createServer(listener)`), except h2-core-signals+sdk: a 'stream' listener and",
+    "`stream.respond()` (its ratio is still to the compatibility API's minimal span).",
   ],
   targets: figures => [
     [{ name: 'signals-only overhead over bare (µs/stream)', limit: 0.5 }, quartilesOf(figures, 'h2-signals-only')],

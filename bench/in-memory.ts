@@ -67,7 +67,9 @@ async function collect(servers: VariantServer[], options: InMemoryOptions, unit:
       mine.overhead.push(...pairs.on.map((on, i) => on - pairs.off[i]));
       mine.spansPerReq = pairs.spansPerReq;
       mine.callsPerReq = pairs.callsPerReq;
-      console.log(`in-memory round ${index + 1}/${options.rounds} ${server.variant.padEnd(30)} +${median(pairs.on.map((on, i) => on - pairs.off[i])).toFixed(1)} µs/${unit}`);
+      console.log(
+        `in-memory round ${index + 1}/${options.rounds} ${server.variant.padEnd(30)} +${median(pairs.on.map((on, i) => on - pairs.off[i])).toFixed(1)} µs/${unit}`
+      );
     }
   }
   return figures;
@@ -154,7 +156,7 @@ function report(section: InMemorySection, variants: string[], figures: Figures, 
     ...tableHeader(section),
     ...variants.map(variant => tableRow(section, variant, figures)),
     '',
-    'Targets, in memory (the ratio\'s range is the variant\'s quartiles over the reference\'s median):',
+    "Targets, in memory (the ratio's range is the variant's quartiles over the reference's median):",
     '',
     ...section.targets(figures).map(([target, spread]) => targetLine(target, spread, 'quartiles')),
     '',
@@ -170,5 +172,10 @@ export async function benchInMemory(
 ): Promise<string> {
   const figures = await collect(servers, options, section.unit);
   await collectAllocations(allocationServers, figures, options, section.unit);
-  return report(section, servers.map(server => server.variant), figures, options);
+  return report(
+    section,
+    servers.map(server => server.variant),
+    figures,
+    options
+  );
 }

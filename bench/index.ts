@@ -76,7 +76,10 @@ async function inMemorySection(
   const extra = await startServers(extraVariants);
   const all = [...servers, ...extra];
   try {
-    const allocationServers = await startServers(all.map(server => server.variant), ALLOCATION_NODE_OPTIONS);
+    const allocationServers = await startServers(
+      all.map(server => server.variant),
+      ALLOCATION_NODE_OPTIONS
+    );
     try {
       return await benchInMemory(section, all, allocationServers, options);
     } finally {

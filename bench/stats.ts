@@ -1,6 +1,10 @@
 /** Summaries of per-round figures: the median, and the range or quartiles around it. */
 
-export interface Spread { median: number; low: number; high: number }
+export interface Spread {
+  median: number;
+  low: number;
+  high: number;
+}
 
 function quantile(sorted: number[], q: number): number {
   if (sorted.length === 0) return NaN;
@@ -26,9 +30,13 @@ export function medianAndQuartiles(values: number[]): Spread {
   return { median: quantile(sorted, 0.5), low: quantile(sorted, 0.25), high: quantile(sorted, 0.75) };
 }
 
-export const fixed = (value: number, digits: number): string => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
+export const fixed = (value: number, digits: number): string =>
+  Number.isFinite(value) ? value.toFixed(digits) : 'n/a';
 
-export interface Target { name: string; limit: number }
+export interface Target {
+  name: string;
+  limit: number;
+}
 
 export function targetLine(target: Target, spread: Spread, spreadName: string): string {
   const verdict = !Number.isFinite(spread.median) ? 'not measured' : spread.median <= target.limit ? 'met' : 'MISSED';

@@ -28,7 +28,11 @@ export const H2_VARIANTS = ['h2-bare', 'h2-signals-only', 'h2-signals+sdk', 'h2-
 
 /** Node options for servers that measure allocations: gc() and a young generation no batch fills. */
 export const ALLOCATION_NODE_OPTIONS = ['--expose-gc', '--min-semi-space-size=128', '--max-semi-space-size=128'];
-export interface VariantServer { variant: string; child: ChildProcess; url: string }
+export interface VariantServer {
+  variant: string;
+  child: ChildProcess;
+  url: string;
+}
 
 /**
  * VARIANTS and H2_VARIANTS, or the servers named by --only (any server in bench/servers): those named h2-*
@@ -38,10 +42,17 @@ export function selectedVariants(argv: string[]): { http1: string[]; http2: stri
   const only = argv.find(arg => arg.startsWith('--only='));
   if (only === undefined) return { http1: VARIANTS, http2: H2_VARIANTS };
   const named = only.slice('--only='.length).split(',');
-  const withBaseline = (baseline: string, names: string[]) => (names.length === 0 ? [] : [...new Set([baseline, ...names])]);
+  const withBaseline = (baseline: string, names: string[]) =>
+    names.length === 0 ? [] : [...new Set([baseline, ...names])];
   return {
-    http1: withBaseline('bare', named.filter(name => !name.startsWith('h2-'))),
-    http2: withBaseline('h2-bare', named.filter(name => name.startsWith('h2-'))),
+    http1: withBaseline(
+      'bare',
+      named.filter(name => !name.startsWith('h2-'))
+    ),
+    http2: withBaseline(
+      'h2-bare',
+      named.filter(name => name.startsWith('h2-'))
+    ),
   };
 }
 

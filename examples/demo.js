@@ -114,7 +114,9 @@ async function main() {
   try {
     await telemetry.shutdown();
   } catch (error) {
-    console.error(`export failed (${typeof error.code === 'string' ? error.code : error.message}): spans were to be ${telemetry.exportDescription}; is anything listening there?`);
+    console.error(
+      `export failed (${typeof error.code === 'string' ? error.code : error.message}): spans were to be ${telemetry.exportDescription}; is anything listening there?`
+    );
     process.exitCode = 1;
   }
 }

@@ -13,7 +13,8 @@ const describe = request => `${request.method} ${request.url}`;
 //    measured for you; `aborted` says the client went away first.
 function logTiming(_server, { request, response, span, aborted, durationMs }) {
   let outcome = String(response.statusCode);
-  if (aborted) outcome = response.headersSent ? `${response.statusCode}, then the client aborted` : 'no response, client aborted';
+  if (aborted)
+    outcome = response.headersSent ? `${response.statusCode}, then the client aborted` : 'no response, client aborted';
   say('requestFinished', 'timing', `${describe(request)} -> ${outcome} in ${durationMs.toFixed(1)} ms`);
   span.setAttribute('demo.duration_ms', Math.round(durationMs * 10) / 10);
 }
@@ -37,7 +38,11 @@ const alertingService = {
   sent: 0,
   notify({ title, path, traceId }) {
     this.sent += 1;
-    say('gotRequestException', 'alerting', `(stand-in) alert #${this.sent} for ${path}: ${title}, trace ${traceId.slice(0, 8)}`);
+    say(
+      'gotRequestException',
+      'alerting',
+      `(stand-in) alert #${this.sent} for ${path}: ${title}, trace ${traceId.slice(0, 8)}`
+    );
     return `alert-${this.sent}`;
   },
 };

@@ -43,7 +43,9 @@ function requestedExporters(env = process.env) {
   if (names.includes('none')) return [];
   if (names.length === 0) {
     // Without OTEL_TRACES_EXPORTER, an OTLP endpoint alone asks for OTLP (NodeSDK's default exporter).
-    const endpoint = ['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'].some(name => (env[name] ?? '').trim() !== '');
+    const endpoint = ['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'].some(
+      name => (env[name] ?? '').trim() !== ''
+    );
     return endpoint ? ['otlp'] : [];
   }
   for (const name of names.filter(name => !SUPPORTED_EXPORTERS.includes(name))) {
@@ -61,7 +63,11 @@ const OTLP_EXPORTER_PACKAGES = {
 
 /** OTEL_EXPORTER_OTLP_(TRACES_)PROTOCOL; http/protobuf by default and, with a warning, for an unknown one (as NodeSDK does). */
 function otlpProtocol(env = process.env) {
-  const protocol = (env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL || env.OTEL_EXPORTER_OTLP_PROTOCOL || 'http/protobuf').trim();
+  const protocol = (
+    env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ||
+    env.OTEL_EXPORTER_OTLP_PROTOCOL ||
+    'http/protobuf'
+  ).trim();
   if (protocol in OTLP_EXPORTER_PACKAGES) return protocol;
   diag.warn(`unknown OTLP protocol "${protocol}", using http/protobuf`);
   return 'http/protobuf';
@@ -89,7 +95,8 @@ function describeExport(names, protocol, env = process.env) {
 
 /** OTEL_SERVICE_NAME (or service.name in OTEL_RESOURCE_ATTRIBUTES) wins; otherwise the demo's name. */
 function serviceNameOption(env = process.env) {
-  const fromEnv = (env.OTEL_SERVICE_NAME ?? '').trim() !== '' || /(^|,)\s*service\.name\s*=/.test(env.OTEL_RESOURCE_ATTRIBUTES ?? '');
+  const fromEnv =
+    (env.OTEL_SERVICE_NAME ?? '').trim() !== '' || /(^|,)\s*service\.name\s*=/.test(env.OTEL_RESOURCE_ATTRIBUTES ?? '');
   return fromEnv ? undefined : DEFAULT_SERVICE_NAME;
 }
 

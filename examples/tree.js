@@ -35,7 +35,8 @@ function spanLine(span) {
 
 function eventLine(event) {
   const attributes = event.attributes ?? {};
-  if (event.name === 'exception') return `exception  ${attributes['exception.type']}: ${attributes['exception.message']}`;
+  if (event.name === 'exception')
+    return `exception  ${attributes['exception.type']}: ${attributes['exception.message']}`;
   return [event.name, ...formatAttributes(attributes)].join('  ');
 }
 

@@ -17,7 +17,10 @@ const root = path.resolve(__dirname, '..');
 
 for (const fixture of FIXTURES) {
   const dir = path.join(root, fixture);
-  const lock = crypto.createHash('sha256').update(fs.readFileSync(path.join(dir, 'package-lock.json'))).digest('hex');
+  const lock = crypto
+    .createHash('sha256')
+    .update(fs.readFileSync(path.join(dir, 'package-lock.json')))
+    .digest('hex');
   const stamp = path.join(dir, 'node_modules', STAMP);
   if (fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === lock) continue;
   console.error(`installing ${fixture} (npm ci)`);

@@ -58,7 +58,9 @@ function copyProject() {
 /** package.json with every @opentelemetry/* package at `latest`, and the retired ones replaced by stand-ins. */
 function newestManifest(manifest) {
   const bump = deps =>
-    Object.fromEntries(Object.entries(deps ?? {}).map(([name, spec]) => [name, name.startsWith('@opentelemetry/') ? 'latest' : spec]));
+    Object.fromEntries(
+      Object.entries(deps ?? {}).map(([name, spec]) => [name, name.startsWith('@opentelemetry/') ? 'latest' : spec])
+    );
   const dependencies = bump(manifest.dependencies);
   const devDependencies = bump(manifest.devDependencies);
   devDependencies['@opentelemetry/sdk-trace'] = 'latest'; // what the stand-ins re-export
@@ -162,13 +164,19 @@ function main() {
   fs.writeFileSync(path.join(scratch, 'package.json'), JSON.stringify(newestManifest(manifest), null, 2) + '\n');
   writeStandIns();
 
-  console.log(`installing the newest OpenTelemetry line in ${scratch} with Node ${execFileSync(binary, ['--version'], { encoding: 'utf8' }).trim()}`);
-  run(binary, [npmCli(), 'install', '--no-audit', '--no-fund', '--no-package-lock', '--ignore-scripts'], { timeout: INSTALL_TIMEOUT_MS });
+  console.log(
+    `installing the newest OpenTelemetry line in ${scratch} with Node ${execFileSync(binary, ['--version'], { encoding: 'utf8' }).trim()}`
+  );
+  run(binary, [npmCli(), 'install', '--no-audit', '--no-fund', '--no-package-lock', '--ignore-scripts'], {
+    timeout: INSTALL_TIMEOUT_MS,
+  });
   console.log(`installed: ${installedVersions().join(', ')}`);
   run(binary, ['scripts/install-fixtures.js'], { timeout: INSTALL_TIMEOUT_MS });
 
   const mocha = path.join(scratch, 'node_modules', 'mocha', 'bin', 'mocha.js');
-  run(binary, [mocha, 'build/test/**/*.test.js', '--ignore', `build/test/${SLOW_SUITES}.test.js`], { timeout: TEST_TIMEOUT_MS });
+  run(binary, [mocha, 'build/test/**/*.test.js', '--ignore', `build/test/${SLOW_SUITES}.test.js`], {
+    timeout: TEST_TIMEOUT_MS,
+  });
 }
 
 let status = 0;

@@ -41,15 +41,14 @@ import { PACKAGE_NAME, PACKAGE_VERSION } from './version';
 type Request = EmittedRequest;
 type Response = EmittedResponse;
 
-
 export class RequestSignalsInstrumentation extends InstrumentationBase<RequestSignalsInstrumentationConfig> {
   // Declared, not initialised: the base constructor calls setConfig(), enable()
   // and _updateMetricInstruments() before field initialisers would run.
-  private declare serverPatches: EmitPatch[] | undefined;
-  private declare emitterContextPatch: EmitterContextPatch | undefined;
-  private declare settings: InstrumentationSettings;
-  private declare lifecycle: RequestLifecycle;
-  private declare receiverTiming: ReceiverTiming | undefined;
+  declare private serverPatches: EmitPatch[] | undefined;
+  declare private emitterContextPatch: EmitterContextPatch | undefined;
+  declare private settings: InstrumentationSettings;
+  declare private lifecycle: RequestLifecycle;
+  declare private receiverTiming: ReceiverTiming | undefined;
 
   constructor(config: RequestSignalsInstrumentationConfig = {}) {
     super(PACKAGE_NAME, PACKAGE_VERSION, config);
@@ -157,15 +156,28 @@ export class RequestSignalsInstrumentation extends InstrumentationBase<RequestSi
    * 'stream': the same as onRequest, with views of the stream standing in
    * for the request and the response.
    */
-  private onStream(server: RequestSender, scheme: UrlScheme, args: unknown[], emitBelow: (() => boolean) | undefined): boolean {
+  private onStream(
+    server: RequestSender,
+    scheme: UrlScheme,
+    args: unknown[],
+    emitBelow: (() => boolean) | undefined
+  ): boolean {
     const stream = args[0] as http2.ServerHttp2Stream;
-    const request = new StreamRequest(stream, args[1] as http2.IncomingHttpHeaders, (args[3] as string[] | undefined) ?? []);
+    const request = new StreamRequest(
+      stream,
+      args[1] as http2.IncomingHttpHeaders,
+      (args[3] as string[] | undefined) ?? []
+    );
     const settings = this.settings;
     const ignored = this.isIgnored(request, settings);
     if (ignored && !settings.resolved.signalsForIgnored) {
       return context.with(suppressTracing(context.active()), emitPlainly, undefined, server, 'stream', args, emitBelow);
     }
-    const record = this.open({ server, scheme, request, response: new StreamResponse(stream), stream }, ignored, settings);
+    const record = this.open(
+      { server, scheme, request, response: new StreamResponse(stream), stream },
+      ignored,
+      settings
+    );
     setRecord(stream, record);
     if (bindsListeners(record)) this.emitterContextPatch?.installForStreams(stream);
     stream.prependListener('close', onCloseEvent);
@@ -231,7 +243,12 @@ export class RequestSignalsInstrumentation extends InstrumentationBase<RequestSi
 }
 
 /** The server's listeners as Node calls them (or the emit below us), with nothing of ours around them. */
-function emitPlainly(server: RequestSender, event: string, args: unknown[], emitBelow: (() => boolean) | undefined): boolean {
+function emitPlainly(
+  server: RequestSender,
+  event: string,
+  args: unknown[],
+  emitBelow: (() => boolean) | undefined
+): boolean {
   return emitBelow !== undefined ? emitBelow() : EventEmitter.prototype.emit.apply(server, [event, ...args]);
 }
 
@@ -243,5 +260,3 @@ function onCloseEvent(this: object): void {
   if (record.stream === undefined) forgetQueued(record);
   record.events.closed(record);
 }
-
-

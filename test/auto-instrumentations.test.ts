@@ -11,7 +11,14 @@ import { FIXTURES } from './utils/server';
 
 interface Report {
   statuses: number[];
-  spans: Array<{ spanId: string; kind: number; scope: string; path?: string; fromReceiver?: string; exceptionEvents: number }>;
+  spans: Array<{
+    spanId: string;
+    kind: number;
+    scope: string;
+    path?: string;
+    fromReceiver?: string;
+    exceptionEvents: number;
+  }>;
   heard: Array<{ signal: string; spanId: string; active: boolean }>;
   listenerSpans: string[];
 }

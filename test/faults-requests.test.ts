@@ -54,7 +54,11 @@ describe('faults in requests: the instrumentation is never the reason a request 
         const fixture = await serve(bare);
         const answer = await getOutcome(fixture.port, '/throw-odd', 300);
         const { counts } = await fixture.report();
-        outcomes[bare ? 'bare' : 'instrumented'] = { answer, uncaught: counts.uncaught, original: counts.uncaughtOriginal };
+        outcomes[bare ? 'bare' : 'instrumented'] = {
+          answer,
+          uncaught: counts.uncaught,
+          original: counts.uncaughtOriginal,
+        };
       }
       assert.deepEqual(outcomes.instrumented, outcomes.bare);
       assert.deepEqual(outcomes.bare, { answer: 'timed out', uncaught: 1, original: 1 });

@@ -1,5 +1,15 @@
 import * as assert from 'node:assert/strict';
-import { FixtureOptions, HeapSample, ServerReport, Tally, UnitKind, dataHeap, envCount, runLoad, startFixture } from './utils/load';
+import {
+  FixtureOptions,
+  HeapSample,
+  ServerReport,
+  Tally,
+  UnitKind,
+  dataHeap,
+  envCount,
+  runLoad,
+  startFixture,
+} from './utils/load';
 
 /*
  * A span exporter that fails or hangs must never slow or break request
@@ -101,16 +111,17 @@ describe('span export faults never reach request handling', function () {
         assert.deepEqual(run.tally.unexpected.slice(0, 10), []);
         assert.equal(run.tally.ok, run.tally.requests);
         assert.ok(run.alive);
-        assert.equal(run.report.counts.uncaught + run.report.counts.unhandled, 0, run.report.uncaughtSamples.join('; '));
+        assert.equal(
+          run.report.counts.uncaught + run.report.counts.unhandled,
+          0,
+          run.report.uncaughtSamples.join('; ')
+        );
       });
 
       it('still fires every signal and ends every span', () => {
         const { counts } = run.report;
         assert.equal(counts.seen, run.tally.requests);
-        assert.deepEqual(
-          [counts.started, counts.finished, counts.spansEnded],
-          [counts.seen, counts.seen, counts.seen]
-        );
+        assert.deepEqual([counts.started, counts.finished, counts.spansEnded], [counts.seen, counts.seen, counts.seen]);
         assert.ok(counts.exportCalls > 0, 'the faulty exporter was never called');
       });
 
@@ -135,7 +146,8 @@ describe('span export faults never reach request handling', function () {
     const unbounded = await runWith({ exporter: 'hang', maxQueueSize: 10 * REQUESTS });
     assert.ok((unbounded.heapB.queued ?? 0) > MAX_QUEUE_SIZE);
     const growth = heapGrowth(unbounded);
-    if (process.env.SOAK_VERBOSE === '1') process.stderr.write(`unbounded queue: heap growth ${growth} over ${unbounded.phaseB} requests\n`);
+    if (process.env.SOAK_VERBOSE === '1')
+      process.stderr.write(`unbounded queue: heap growth ${growth} over ${unbounded.phaseB} requests\n`);
     assert.ok(
       growth > SPAN_BYTES_BOUND_PER_REQUEST * unbounded.phaseB,
       `an unbounded queue grew the heap only ${growth} bytes over ${unbounded.phaseB} requests`

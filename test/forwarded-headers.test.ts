@@ -66,16 +66,28 @@ describe('parsing proxy headers and authorities', () => {
 
   it('firstListEntry takes the first non-empty entry, trimmed, of a string or an array', () => {
     assert.deepEqual(
-      [firstListEntry(' a , b'), firstListEntry(',, b ,c'), firstListEntry(['', ' , ', 'c, d']), firstListEntry(' , '), firstListEntry([])],
+      [
+        firstListEntry(' a , b'),
+        firstListEntry(',, b ,c'),
+        firstListEntry(['', ' , ', 'c, d']),
+        firstListEntry(' , '),
+        firstListEntry([]),
+      ],
       ['a', 'b', 'c', undefined, undefined]
     );
   });
 
   it('urlSchemeOf accepts http and https in any case, nothing else', () => {
-    assert.deepEqual(
-      ['http', 'HTTPS', 'HtTp', 'ws', 'https ', 'httpss', '', undefined].map(urlSchemeOf),
-      ['http', 'https', 'http', undefined, undefined, undefined, undefined, undefined]
-    );
+    assert.deepEqual(['http', 'HTTPS', 'HtTp', 'ws', 'https ', 'httpss', '', undefined].map(urlSchemeOf), [
+      'http',
+      'https',
+      'http',
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 
   describe('proxiedRequest', () => {

@@ -23,7 +23,8 @@ interface Case {
 }
 
 const CRLF = '\r\n';
-const req = (head: string, ...headers: string[]): string => `${head}${CRLF}${headers.map(h => h + CRLF).join('')}${CRLF}`;
+const req = (head: string, ...headers: string[]): string =>
+  `${head}${CRLF}${headers.map(h => h + CRLF).join('')}${CRLF}`;
 const bytes = (text: string): Buffer => Buffer.from(text, 'latin1');
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const PARENT_ID = '00f067aa0ba902b7';
@@ -38,16 +39,24 @@ const DETERMINISTIC: Case[] = [
   { name: 'an invalid method', bytes: bytes(req('FOOBAR /foobar HTTP/1.1', 'Host: fuzz.test')) },
   { name: 'a lower-case method', bytes: bytes(req('get /lower HTTP/1.1', 'Host: fuzz.test')) },
   { name: 'a method outside the conventions', bytes: bytes(req('PROPFIND /dav HTTP/1.1', 'Host: fuzz.test')) },
-  { name: 'headers over 16 KB', bytes: bytes(req('GET /big HTTP/1.1', 'Host: fuzz.test', `X-Big: ${'a'.repeat(17 * 1024)}`)) },
+  {
+    name: 'headers over 16 KB',
+    bytes: bytes(req('GET /big HTTP/1.1', 'Host: fuzz.test', `X-Big: ${'a'.repeat(17 * 1024)}`)),
+  },
   {
     name: 'headers just under 16 KB',
     bytes: bytes(req('GET /almost-big HTTP/1.1', 'Host: fuzz.test', `X-Big: ${'b'.repeat(15 * 1024)}`)),
   },
   {
     name: 'more headers than maxHeadersCount',
-    bytes: bytes(req('GET /many HTTP/1.1', 'Host: fuzz.test', ...Array.from({ length: 2100 }, (_, i) => `x${i}: ${i}`))),
+    bytes: bytes(
+      req('GET /many HTTP/1.1', 'Host: fuzz.test', ...Array.from({ length: 2100 }, (_, i) => `x${i}: ${i}`))
+    ),
   },
-  { name: 'duplicate headers', bytes: bytes(req('GET /dup HTTP/1.1', 'Host: fuzz.test', 'X-Dup: a', 'X-Dup: b', 'x-dup: c')) },
+  {
+    name: 'duplicate headers',
+    bytes: bytes(req('GET /dup HTTP/1.1', 'Host: fuzz.test', 'X-Dup: a', 'X-Dup: b', 'x-dup: c')),
+  },
   { name: 'duplicate Host headers', bytes: bytes(req('GET /duphost HTTP/1.1', 'Host: one.test', 'Host: two.test:81')) },
   {
     name: 'two different Content-Lengths',
@@ -55,59 +64,111 @@ const DETERMINISTIC: Case[] = [
   },
   {
     name: 'Content-Length with Transfer-Encoding',
-    bytes: bytes(req('POST /smuggle HTTP/1.1', 'Host: fuzz.test', 'Content-Length: 4', 'Transfer-Encoding: chunked') + '0\r\n\r\n'),
+    bytes: bytes(
+      req('POST /smuggle HTTP/1.1', 'Host: fuzz.test', 'Content-Length: 4', 'Transfer-Encoding: chunked') + '0\r\n\r\n'
+    ),
   },
   { name: 'a malformed percent escape in the path', bytes: bytes(req('GET /%E0%A4%A HTTP/1.1', 'Host: fuzz.test')) },
-  { name: 'escapes of NUL, slash and invalid UTF-8', bytes: bytes(req('GET /a%00b%2Fc%FF%FE HTTP/1.1', 'Host: fuzz.test')) },
+  {
+    name: 'escapes of NUL, slash and invalid UTF-8',
+    bytes: bytes(req('GET /a%00b%2Fc%FF%FE HTTP/1.1', 'Host: fuzz.test')),
+  },
   { name: 'a raw non-ASCII byte in the path', bytes: bytes(req('GET /caf\xe9 HTTP/1.1', 'Host: fuzz.test')) },
-  { name: 'a latin1 header value', bytes: bytes(req('GET /latin1 HTTP/1.1', 'Host: fuzz.test', 'X-Latin: caf\xe9', 'User-Agent: fuzz\xff')) },
+  {
+    name: 'a latin1 header value',
+    bytes: bytes(req('GET /latin1 HTTP/1.1', 'Host: fuzz.test', 'X-Latin: caf\xe9', 'User-Agent: fuzz\xff')),
+  },
   {
     name: 'a UTF-8 header value',
-    bytes: Buffer.concat([bytes('GET /utf8 HTTP/1.1\r\nHost: fuzz.test\r\nX-Utf8: '), Buffer.from('café ☕'), bytes('\r\n\r\n')]),
+    bytes: Buffer.concat([
+      bytes('GET /utf8 HTTP/1.1\r\nHost: fuzz.test\r\nX-Utf8: '),
+      Buffer.from('café ☕'),
+      bytes('\r\n\r\n'),
+    ]),
   },
   { name: 'a non-ASCII header name', bytes: bytes(req('GET /badname HTTP/1.1', 'Host: fuzz.test', 'X-Caf\xe9: 1')) },
   { name: 'a NUL in a header value', bytes: bytes(req('GET /nul HTTP/1.1', 'Host: fuzz.test', 'X-Nul: a\x00b')) },
   { name: 'a header without a colon', bytes: bytes(req('GET /nocolon HTTP/1.1', 'Host: fuzz.test', 'NoColon')) },
   { name: 'an obs-fold header', bytes: bytes(req('GET /folded HTTP/1.1', 'Host: fuzz.test', 'X-Folded: a', ' b')) },
   { name: 'bare LF line endings', bytes: bytes('GET /lf HTTP/1.1\nHost: fuzz.test\n\n') },
-  { name: 'header names with underscores', bytes: bytes(req('GET /underscore HTTP/1.1', 'Host: fuzz.test', 'X_Forwarded_For: 6.6.6.6', 'X-Forwarded-For: 1.2.3.4')) },
+  {
+    name: 'header names with underscores',
+    bytes: bytes(
+      req('GET /underscore HTTP/1.1', 'Host: fuzz.test', 'X_Forwarded_For: 6.6.6.6', 'X-Forwarded-For: 1.2.3.4')
+    ),
+  },
   {
     name: 'header names shaped like Object.prototype members',
-    bytes: bytes(req('GET /proto HTTP/1.1', 'Host: fuzz.test', 'Constructor: x', 'toString: y', '__proto__: z', 'hasOwnProperty: w')),
+    bytes: bytes(
+      req(
+        'GET /proto HTTP/1.1',
+        'Host: fuzz.test',
+        'Constructor: x',
+        'toString: y',
+        '__proto__: z',
+        'hasOwnProperty: w'
+      )
+    ),
   },
-  { name: 'an absolute-form target', bytes: bytes(req('GET http://example.com:8080/abs/path?q=1 HTTP/1.1', 'Host: example.com:8080')) },
+  {
+    name: 'an absolute-form target',
+    bytes: bytes(req('GET http://example.com:8080/abs/path?q=1 HTTP/1.1', 'Host: example.com:8080')),
+  },
   {
     name: 'an absolute-form target with credentials',
     bytes: bytes(req(`GET http://user:${SECRET}userinfo@example.com/creds?x=1 HTTP/1.1`, 'Host: example.com')),
   },
-  { name: 'an absolute-form target without a path', bytes: bytes(req('GET http://example.com?sig=SECRET-nopath HTTP/1.1', 'Host: example.com')) },
+  {
+    name: 'an absolute-form target without a path',
+    bytes: bytes(req('GET http://example.com?sig=SECRET-nopath HTTP/1.1', 'Host: example.com')),
+  },
   { name: 'the asterisk form', bytes: bytes(req('OPTIONS * HTTP/1.1', 'Host: fuzz.test')) },
-  { name: 'CONNECT (authority form, not a request)', bytes: bytes(req('CONNECT example.com:443 HTTP/1.1', 'Host: example.com:443')) },
+  {
+    name: 'CONNECT (authority form, not a request)',
+    bytes: bytes(req('CONNECT example.com:443 HTTP/1.1', 'Host: example.com:443')),
+  },
   {
     name: 'a connection upgrade (not a request)',
     bytes: bytes(req('GET /upgrade HTTP/1.1', 'Host: fuzz.test', 'Connection: Upgrade', 'Upgrade: fuzz')),
   },
   {
     name: 'Expect: 100-continue with a body',
-    bytes: bytes(req('POST /continue HTTP/1.1', 'Host: fuzz.test', 'Expect: 100-continue', 'Content-Length: 5') + 'hello'),
+    bytes: bytes(
+      req('POST /continue HTTP/1.1', 'Host: fuzz.test', 'Expect: 100-continue', 'Content-Length: 5') + 'hello'
+    ),
   },
-  { name: 'an unknown expectation', bytes: bytes(req('POST /expect HTTP/1.1', 'Host: fuzz.test', 'Expect: telepathy', 'Content-Length: 0')) },
+  {
+    name: 'an unknown expectation',
+    bytes: bytes(req('POST /expect HTTP/1.1', 'Host: fuzz.test', 'Expect: telepathy', 'Content-Length: 0')),
+  },
   {
     name: 'a chunked body',
-    bytes: bytes(req('POST /chunked HTTP/1.1', 'Host: fuzz.test', 'Transfer-Encoding: chunked') + '5\r\nhello\r\n0\r\n\r\n'),
+    bytes: bytes(
+      req('POST /chunked HTTP/1.1', 'Host: fuzz.test', 'Transfer-Encoding: chunked') + '5\r\nhello\r\n0\r\n\r\n'
+    ),
   },
   {
     name: 'a bad chunk size',
-    bytes: bytes(req('POST /badchunk HTTP/1.1', 'Host: fuzz.test', 'Transfer-Encoding: chunked') + 'zz\r\nhello\r\n0\r\n\r\n'),
+    bytes: bytes(
+      req('POST /badchunk HTTP/1.1', 'Host: fuzz.test', 'Transfer-Encoding: chunked') + 'zz\r\nhello\r\n0\r\n\r\n'
+    ),
   },
-  { name: 'a body shorter than its Content-Length', bytes: bytes(req('POST /short HTTP/1.1', 'Host: fuzz.test', 'Content-Length: 100') + 'abc') },
+  {
+    name: 'a body shorter than its Content-Length',
+    bytes: bytes(req('POST /short HTTP/1.1', 'Host: fuzz.test', 'Content-Length: 100') + 'abc'),
+  },
   {
     name: 'three pipelined requests',
     bytes: bytes(
-      req('GET /pipe/1 HTTP/1.1', 'Host: fuzz.test') + req('GET /pipe/2 HTTP/1.1', 'Host: fuzz.test') + req('GET /pipe/3 HTTP/1.1', 'Host: fuzz.test')
+      req('GET /pipe/1 HTTP/1.1', 'Host: fuzz.test') +
+        req('GET /pipe/2 HTTP/1.1', 'Host: fuzz.test') +
+        req('GET /pipe/3 HTTP/1.1', 'Host: fuzz.test')
     ),
   },
-  { name: 'a request followed by garbage', bytes: bytes(req('GET /then-garbage HTTP/1.1', 'Host: fuzz.test') + 'GARBAGE\r\n\r\n') },
+  {
+    name: 'a request followed by garbage',
+    bytes: bytes(req('GET /then-garbage HTTP/1.1', 'Host: fuzz.test') + 'GARBAGE\r\n\r\n'),
+  },
   { name: 'an empty request line', bytes: bytes('\r\n\r\n') },
   { name: 'the HTTP/2 preface', bytes: bytes('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n') },
   { name: 'HTTP/0.9', bytes: bytes('GET /nine\r\n') },
@@ -120,7 +181,9 @@ const DETERMINISTIC: Case[] = [
   })),
   ...['for=', 'for="[', 'for=unknown;proto=http', 'by=1.2.3.4', `for=${'x'.repeat(1000)}`].map((forwarded, i) => ({
     name: `the Forwarded header ${JSON.stringify(forwarded.slice(0, 20))}`,
-    bytes: bytes(req(`GET /forwarded/${i} HTTP/1.1`, 'Host: fuzz.test', `Forwarded: ${forwarded}`, 'X-Forwarded-For: ,,,')),
+    bytes: bytes(
+      req(`GET /forwarded/${i} HTTP/1.1`, 'Host: fuzz.test', `Forwarded: ${forwarded}`, 'X-Forwarded-For: ,,,')
+    ),
   })),
   ...[
     ['escaped', 'Forwarded: for="\\"x\\"";host="a\\"b"'],
@@ -146,17 +209,31 @@ const DETERMINISTIC: Case[] = [
     '-'.repeat(60),
   ].map((traceparent, i) => ({
     name: `the invalid traceparent ${JSON.stringify(traceparent.slice(0, 24))}…`,
-    bytes: bytes(req(`GET /traceparent/invalid/${i} HTTP/1.1`, 'Host: fuzz.test', `traceparent: ${traceparent}`, 'tracestate: ,,=,')),
+    bytes: bytes(
+      req(
+        `GET /traceparent/invalid/${i} HTTP/1.1`,
+        'Host: fuzz.test',
+        `traceparent: ${traceparent}`,
+        'tracestate: ,,=,'
+      )
+    ),
   })),
   {
     name: 'two traceparent headers',
     bytes: bytes(
-      req('GET /traceparent/two HTTP/1.1', 'Host: fuzz.test', `traceparent: 00-${TRACE_ID}-${PARENT_ID}-01`, `traceparent: 00-${TRACE_ID}-${PARENT_ID}-01`)
+      req(
+        'GET /traceparent/two HTTP/1.1',
+        'Host: fuzz.test',
+        `traceparent: 00-${TRACE_ID}-${PARENT_ID}-01`,
+        `traceparent: 00-${TRACE_ID}-${PARENT_ID}-01`
+      )
     ),
   },
   {
     name: 'a valid traceparent',
-    bytes: bytes(req('GET /traceparent/valid HTTP/1.1', 'Host: fuzz.test', `traceparent: 00-${TRACE_ID}-${PARENT_ID}-01`)),
+    bytes: bytes(
+      req('GET /traceparent/valid HTTP/1.1', 'Host: fuzz.test', `traceparent: 00-${TRACE_ID}-${PARENT_ID}-01`)
+    ),
   },
   {
     name: 'credentials in the query and in headers',
@@ -194,9 +271,11 @@ function randomCases(seed: number, count: number): Case[] {
         const action = int(4);
         const byte = random() < 0.7 ? SPECIAL[int(SPECIAL.length)] : int(256);
         if (action === 0) buffer[at] = byte;
-        else if (action === 1) buffer = Buffer.concat([buffer.subarray(0, at), Buffer.from([byte]), buffer.subarray(at)]);
+        else if (action === 1)
+          buffer = Buffer.concat([buffer.subarray(0, at), Buffer.from([byte]), buffer.subarray(at)]);
         else if (action === 2) buffer = Buffer.concat([buffer.subarray(0, at), buffer.subarray(at + 1 + int(8))]);
-        else buffer = Buffer.concat([buffer.subarray(0, at), buffer.subarray(at, at + 1 + int(40)), buffer.subarray(at)]);
+        else
+          buffer = Buffer.concat([buffer.subarray(0, at), buffer.subarray(at, at + 1 + int(40)), buffer.subarray(at)]);
       }
     }
     cases.push({ name: `random case ${i} (seed ${seed})`, bytes: buffer });
@@ -243,7 +322,9 @@ describe('fuzz: malformed HTTP on raw sockets, instrumented against bare', funct
   let records: FuzzRecord[];
 
   before(async () => {
-    const capture = { request: ['authorization', 'cookie', 'proxy-authorization', 'x-dup', 'x-latin', 'x-utf8', 'user-agent'] };
+    const capture = {
+      request: ['authorization', 'cookie', 'proxy-authorization', 'x-dup', 'x-latin', 'x-utf8', 'user-agent'],
+    };
     [bare, instrumented] = await Promise.all([
       startFixture({ bare: true }),
       startFixture({ record: true, config: { headersToSpanAttributes: capture } }),
@@ -266,7 +347,9 @@ describe('fuzz: malformed HTTP on raw sockets, instrumented against bare', funct
     cases.forEach((c, i) => {
       const [a, b] = [bareExchanges[i], instrumentedExchanges[i]];
       if (withoutDate(a.response) !== withoutDate(b.response) || a.closed !== b.closed) {
-        differences.push(`${c.name}: bare ${show(a.response)} (closed ${a.closed}), instrumented ${show(b.response)} (closed ${b.closed})`);
+        differences.push(
+          `${c.name}: bare ${show(a.response)} (closed ${a.closed}), instrumented ${show(b.response)} (closed ${b.closed})`
+        );
       }
     });
     assert.deepEqual(differences.slice(0, 5), []);
@@ -291,7 +374,12 @@ describe('fuzz: malformed HTTP on raw sockets, instrumented against bare', funct
   it('leaves no signal or span half open once every connection closed', () => {
     const { counts } = report;
     assert.deepEqual(
-      { started: counts.started, finished: counts.finished, spansStarted: counts.spansStarted, spansEnded: counts.spansEnded },
+      {
+        started: counts.started,
+        finished: counts.finished,
+        spansStarted: counts.spansStarted,
+        spansEnded: counts.spansEnded,
+      },
       { started: counts.seen, finished: counts.seen, spansStarted: counts.seen, spansEnded: counts.seen }
     );
     assert.deepEqual(
@@ -403,7 +491,9 @@ describe('fuzz: malformed HTTP on raw sockets, instrumented against bare', funct
     it('fires nothing for CONNECT and upgrades', () => {
       const upgradeCase = DETERMINISTIC.findIndex(c => c.name.startsWith('a connection upgrade'));
       assert.ok(instrumentedExchanges[upgradeCase].response.toString('latin1').startsWith('HTTP/1.1 101'));
-      const intactUpgrades = records.filter(r => r.environ?.HTTP_UPGRADE === 'fuzz' && r.environ?.HTTP_CONNECTION === 'Upgrade');
+      const intactUpgrades = records.filter(
+        r => r.environ?.HTTP_UPGRADE === 'fuzz' && r.environ?.HTTP_CONNECTION === 'Upgrade'
+      );
       assert.deepEqual(intactUpgrades, []);
       assert.ok(!records.some(r => r.environ?.REQUEST_METHOD === 'CONNECT'));
       assert.equal(report.counts.anomalies.signalForUpgrade, 0);
@@ -418,7 +508,9 @@ describe('fuzz: malformed HTTP on raw sockets, instrumented against bare', funct
         []
       );
       // The captured credential headers are there, as REDACTED.
-      const { span } = spanFor(`/secrets?X-Amz-Signature=${SECRET}1&sig=${SECRET}2&AWSAccessKeyId=${SECRET}3&%73ig=${SECRET}4&TOKEN=${SECRET}5&access_token=${SECRET}6&sig=${SECRET}7&a=1&&X-Goog-Signature==${SECRET}8`);
+      const { span } = spanFor(
+        `/secrets?X-Amz-Signature=${SECRET}1&sig=${SECRET}2&AWSAccessKeyId=${SECRET}3&%73ig=${SECRET}4&TOKEN=${SECRET}5&access_token=${SECRET}6&sig=${SECRET}7&a=1&&X-Goog-Signature==${SECRET}8`
+      );
       assert.deepEqual(span.attributes['http.request.header.authorization'], ['REDACTED']);
     });
   });
@@ -432,9 +524,51 @@ describe('fuzz: malformed HTTP on raw sockets, instrumented against bare', funct
 describe('fuzz: environ and span attributes from arbitrary request objects', () => {
   const random = seededRandom(SEED + 1);
   const int = (n: number) => Math.floor(random() * n);
-  const PIECES = ['/', '%', '%E0%A4%A', '%zz', '%%', '?', '&', '=', ':', '[', ']', '::1', '://', '@', '#', ' ', ',', ';', '"',
-    '\ud800', '\u00e9', '\u2615', '\u0000', 'sig', 'token', 'http', 'a', '0', '65536', '-1', '_', 'for=', 'Host',
-    '\\', 'HOST=', 'proto=', 'https', '1.2.3.4', '2001:db8::1', ':4711', 'unknown', '_hidden', '\t'];
+  const PIECES = [
+    '/',
+    '%',
+    '%E0%A4%A',
+    '%zz',
+    '%%',
+    '?',
+    '&',
+    '=',
+    ':',
+    '[',
+    ']',
+    '::1',
+    '://',
+    '@',
+    '#',
+    ' ',
+    ',',
+    ';',
+    '"',
+    '\ud800',
+    '\u00e9',
+    '\u2615',
+    '\u0000',
+    'sig',
+    'token',
+    'http',
+    'a',
+    '0',
+    '65536',
+    '-1',
+    '_',
+    'for=',
+    'Host',
+    '\\',
+    'HOST=',
+    'proto=',
+    'https',
+    '1.2.3.4',
+    '2001:db8::1',
+    ':4711',
+    'unknown',
+    '_hidden',
+    '\t',
+  ];
   const text = (max = 8) => Array.from({ length: int(max) }, () => PIECES[int(PIECES.length)]).join('');
   const maybe = <T>(value: T): T | undefined => (random() < 0.25 ? undefined : value);
 
@@ -451,7 +585,15 @@ describe('fuzz: environ and span attributes from arbitrary request objects', () 
       traceparent: maybe(text()),
     };
     const rawHeaders = Array.from({ length: int(9) }, () => text(4));
-    const socket = random() < 0.3 ? undefined : { remoteAddress: maybe('127.0.0.1'), remotePort: maybe(int(65536)), localAddress: maybe(text(3)), localPort: maybe(int(70000)) };
+    const socket =
+      random() < 0.3
+        ? undefined
+        : {
+            remoteAddress: maybe('127.0.0.1'),
+            remotePort: maybe(int(65536)),
+            localAddress: maybe(text(3)),
+            localPort: maybe(int(70000)),
+          };
     return {
       url: maybe(text(12)),
       method: maybe(random() < 0.5 ? 'GET' : text(2)),
@@ -464,7 +606,11 @@ describe('fuzz: environ and span attributes from arbitrary request objects', () 
 
   it('never throws, and gives strings in environ and bounded primitives on the span', () => {
     const configs = [true, false].map(trustProxyHeaders =>
-      resolveConfig({ maxAttributeValueLength: 64, headersToSpanAttributes: { request: ['host', 'user-agent'] }, trustProxyHeaders })
+      resolveConfig({
+        maxAttributeValueLength: 64,
+        headersToSpanAttributes: { request: ['host', 'user-agent'] },
+        trustProxyHeaders,
+      })
     );
     for (let i = 0; i < 3000; i++) {
       const request = randomRequest();
@@ -484,7 +630,10 @@ describe('fuzz: environ and span attributes from arbitrary request objects', () 
       }
       const client = attributes['client.address'];
       assert.ok(client === undefined || isIP(client as string) !== 0, `client.address ${JSON.stringify(client)}`);
-      assert.ok(attributes['url.scheme'] === 'http' || attributes['url.scheme'] === 'https', `url.scheme ${String(attributes['url.scheme'])}`);
+      assert.ok(
+        attributes['url.scheme'] === 'http' || attributes['url.scheme'] === 'https',
+        `url.scheme ${String(attributes['url.scheme'])}`
+      );
     }
   });
 });

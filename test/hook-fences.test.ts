@@ -44,7 +44,13 @@ describe('user functions are fenced, whatever they throw', () => {
   beforeEach(() => (diagSpy = spyOnDiag()));
   afterEach(() => diagSpy.restore());
 
-  for (const name of ['startIncomingSpanHook', 'requestHook', 'responseHook', 'spanNameHook', 'ignoreIncomingRequest'] as const) {
+  for (const name of [
+    'startIncomingSpanHook',
+    'requestHook',
+    'responseHook',
+    'spanNameHook',
+    'ignoreIncomingRequest',
+  ] as const) {
     for (const [label, value] of THROWN) {
       it(`${name} throwing ${label}: reported through diag by name, the request answered and traced`, async () => {
         instrumentation.setConfig(throwing(name, value));
@@ -57,8 +63,17 @@ describe('user functions are fenced, whatever they throw', () => {
         assert.equal(response.status, 200);
         assert.equal(finished.length, 1);
         // The instrumentation's component logger puts its namespace first: (namespace, message, thrown).
-        const reports = diagSpy.error.getCalls().filter(call => typeof call.args[1] === 'string' && call.args[1].startsWith(name));
-        assert.equal(reports.length, 1, `diag.error messages: ${diagSpy.error.getCalls().map((call): unknown => call.args[1]).join(' | ')}`);
+        const reports = diagSpy.error
+          .getCalls()
+          .filter(call => typeof call.args[1] === 'string' && call.args[1].startsWith(name));
+        assert.equal(
+          reports.length,
+          1,
+          `diag.error messages: ${diagSpy.error
+            .getCalls()
+            .map((call): unknown => call.args[1])
+            .join(' | ')}`
+        );
         assert.ok(Object.is(reports[0].args[2], value), 'the thrown value is passed to diag as it was thrown');
       });
     }

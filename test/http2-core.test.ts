@@ -29,7 +29,11 @@ for (const secure of [false, true]) {
         });
       });
       const running = await serve(server, secure);
-      const answer = await h2request(connect(running), { ':path': '/items/3?x=1', ':method': 'POST', 'user-agent': 'h2-test' }, 'body');
+      const answer = await h2request(
+        connect(running),
+        { ':path': '/items/3?x=1', ':method': 'POST', 'user-agent': 'h2-test' },
+        'body'
+      );
       await waitForCount(finished, 1);
       const [span] = await waitForSpans(1);
       const kwargs = started[0].kwargs;
@@ -37,7 +41,7 @@ for (const secure of [false, true]) {
       const response = finished[0].kwargs.response as Http2StreamResponse;
       assert.equal(answer.status, 201);
       assert.equal(answer.body.toString(), 'core /items/3?x=1');
-      assert.equal(typeof kwargs.stream?.respond, "function");
+      assert.equal(typeof kwargs.stream?.respond, 'function');
       assert.equal(request.stream, kwargs.stream);
       assert.deepEqual([request.method, request.url, request.httpVersion], ['POST', '/items/3?x=1', '2.0']);
       assert.equal(request.headers[':authority'], `127.0.0.1:${running.port}`);

@@ -104,25 +104,68 @@ function itServesCase<Setup>(protocol: Protocol, c: Case<Setup>, serve: (setup: 
 // One error per framework: Koa sets `status` on the errors it answers, which would change what another framework answers.
 const failure = new Error('fastify route failure');
 type FastifyRoutes = (app: FastifyInstance) => void;
-const throwingRoute: FastifyRoutes = app => app.get('/users/:id', () => { throw failure; });
+const throwingRoute: FastifyRoutes = app =>
+  app.get('/users/:id', () => {
+    throw failure;
+  });
 const FASTIFY_CASES: Array<Case<FastifyRoutes>> = [
-  { name: 'a route that answers', setup: app => app.get('/users/:id', async () => 'ok'), path: '/users/7', status: 200, route: '/users/:id', reported: undefined },
-  { name: 'a route that throws', setup: throwingRoute, path: '/users/7', status: 500, route: '/users/:id', reported: failure },
-  { name: 'a route that rejects', setup: app => app.get('/users/:id', async () => { throw failure; }), path: '/users/7', status: 500, route: '/users/:id', reported: failure },
+  {
+    name: 'a route that answers',
+    setup: app => app.get('/users/:id', async () => 'ok'),
+    path: '/users/7',
+    status: 200,
+    route: '/users/:id',
+    reported: undefined,
+  },
+  {
+    name: 'a route that throws',
+    setup: throwingRoute,
+    path: '/users/7',
+    status: 500,
+    route: '/users/:id',
+    reported: failure,
+  },
+  {
+    name: 'a route that rejects',
+    setup: app =>
+      app.get('/users/:id', async () => {
+        throw failure;
+      }),
+    path: '/users/7',
+    status: 500,
+    route: '/users/:id',
+    reported: failure,
+  },
   {
     name: 'an error a setErrorHandler answers with a 503',
-    setup: app => (app.setErrorHandler((_error, _request, reply) => reply.code(503).send({ handled: true })), throwingRoute(app)),
-    path: '/users/7', status: 503, route: '/users/:id', reported: failure,
+    setup: app => (
+      app.setErrorHandler((_error, _request, reply) => reply.code(503).send({ handled: true })),
+      throwingRoute(app)
+    ),
+    path: '/users/7',
+    status: 503,
+    route: '/users/:id',
+    reported: failure,
   },
   {
     name: 'an error a setErrorHandler answers with a 400',
-    setup: app => (app.setErrorHandler((_error, _request, reply) => reply.code(400).send({ handled: true })), throwingRoute(app)),
-    path: '/users/7', status: 400, route: '/users/:id', reported: undefined,
+    setup: app => (
+      app.setErrorHandler((_error, _request, reply) => reply.code(400).send({ handled: true })),
+      throwingRoute(app)
+    ),
+    path: '/users/7',
+    status: 400,
+    route: '/users/:id',
+    reported: undefined,
   },
   {
     name: 'a validation error',
-    setup: app => app.get('/users/:id', { schema: { querystring: { type: 'object', required: ['q'] } } }, async () => 'ok'),
-    path: '/users/7', status: 400, route: '/users/:id', reported: undefined,
+    setup: app =>
+      app.get('/users/:id', { schema: { querystring: { type: 'object', required: ['q'] } } }, async () => 'ok'),
+    path: '/users/7',
+    status: 400,
+    route: '/users/:id',
+    reported: undefined,
   },
   { name: 'no route matched', setup: throwingRoute, path: '/nope', status: 404, route: undefined, reported: undefined },
 ];
@@ -166,11 +209,55 @@ for (const { label, create } of FASTIFY_MAJORS) {
 const koaFailure = new Error('koa route failure');
 type KoaSetup = (router: Router) => void;
 const KOA_CASES: Array<Case<KoaSetup>> = [
-  { name: 'a route that answers', setup: router => router.get('/users/:id', ctx => (ctx.body = 'ok')), path: '/users/7', status: 200, route: '/users/:id', reported: undefined },
-  { name: 'a route that throws', setup: router => router.get('/users/:id', () => { throw koaFailure; }), path: '/users/7', status: 500, route: '/users/:id', reported: koaFailure },
-  { name: 'a route that rejects', setup: router => router.get('/users/:id', async () => { throw koaFailure; }), path: '/users/7', status: 500, route: '/users/:id', reported: koaFailure },
-  { name: 'ctx.throw(404)', setup: router => router.get('/users/:id', ctx => ctx.throw(404, 'no such user')), path: '/users/7', status: 404, route: '/users/:id', reported: undefined },
-  { name: 'no route matched', setup: router => router.get('/users/:id', () => { throw koaFailure; }), path: '/nope', status: 404, route: undefined, reported: undefined },
+  {
+    name: 'a route that answers',
+    setup: router => router.get('/users/:id', ctx => (ctx.body = 'ok')),
+    path: '/users/7',
+    status: 200,
+    route: '/users/:id',
+    reported: undefined,
+  },
+  {
+    name: 'a route that throws',
+    setup: router =>
+      router.get('/users/:id', () => {
+        throw koaFailure;
+      }),
+    path: '/users/7',
+    status: 500,
+    route: '/users/:id',
+    reported: koaFailure,
+  },
+  {
+    name: 'a route that rejects',
+    setup: router =>
+      router.get('/users/:id', async () => {
+        throw koaFailure;
+      }),
+    path: '/users/7',
+    status: 500,
+    route: '/users/:id',
+    reported: koaFailure,
+  },
+  {
+    name: 'ctx.throw(404)',
+    setup: router => router.get('/users/:id', ctx => ctx.throw(404, 'no such user')),
+    path: '/users/7',
+    status: 404,
+    route: '/users/:id',
+    reported: undefined,
+  },
+  {
+    name: 'no route matched',
+    setup: router =>
+      router.get('/users/:id', () => {
+        throw koaFailure;
+      }),
+    path: '/nope',
+    status: 404,
+    route: undefined,
+    reported: undefined,
+  },
 ];
 
 describe('Koa 3 on an HTTP/2 server with allowHTTP1', () => {
@@ -202,15 +289,55 @@ const expressFailure = new Error('express route failure');
 const notFound = Object.assign(new Error('no such user'), { status: 404 });
 type ExpressSetup = (app: ExpressApp) => void;
 const EXPRESS_CASES: Array<Case<ExpressSetup>> = [
-  { name: 'a route that answers', setup: app => app.get('/users/:id', (_req, res) => res.send('ok')), path: '/users/7', status: 200, route: '/users/:id', reported: undefined },
-  { name: 'a route that throws', setup: app => app.get('/users/:id', () => { throw expressFailure; }), path: '/users/7', status: 500, route: '/users/:id', reported: expressFailure },
-  { name: 'a route that rejects', setup: app => app.get('/users/:id', async () => { throw expressFailure; }), path: '/users/7', status: 500, route: '/users/:id', reported: expressFailure },
+  {
+    name: 'a route that answers',
+    setup: app => app.get('/users/:id', (_req, res) => res.send('ok')),
+    path: '/users/7',
+    status: 200,
+    route: '/users/:id',
+    reported: undefined,
+  },
+  {
+    name: 'a route that throws',
+    setup: app =>
+      app.get('/users/:id', () => {
+        throw expressFailure;
+      }),
+    path: '/users/7',
+    status: 500,
+    route: '/users/:id',
+    reported: expressFailure,
+  },
+  {
+    name: 'a route that rejects',
+    setup: app =>
+      app.get('/users/:id', async () => {
+        throw expressFailure;
+      }),
+    path: '/users/7',
+    status: 500,
+    route: '/users/:id',
+    reported: expressFailure,
+  },
   {
     name: 'an error with status 404 passed to next',
     setup: app => app.get('/users/:id', (_req, _res, next) => next(notFound)),
-    path: '/users/7', status: 404, route: '/users/:id', reported: undefined,
+    path: '/users/7',
+    status: 404,
+    route: '/users/:id',
+    reported: undefined,
   },
-  { name: 'no route matched', setup: app => app.get('/users/:id', () => { throw expressFailure; }), path: '/nope', status: 404, route: undefined, reported: undefined },
+  {
+    name: 'no route matched',
+    setup: app =>
+      app.get('/users/:id', () => {
+        throw expressFailure;
+      }),
+    path: '/nope',
+    status: 404,
+    route: undefined,
+    reported: undefined,
+  },
 ];
 
 describe('Express 5 on an HTTP/2 server with allowHTTP1', () => {
@@ -266,14 +393,14 @@ describe('Express 5 on an HTTP/2 server with allowHTTP1', () => {
     const instrumented = await requestOverH2();
     assert.deepEqual(bare, {
       status: undefined,
-      uncaught: ["Cannot read properties of undefined (reading 'readable')", 'Cannot convert undefined or null to object'],
+      uncaught: [
+        "Cannot read properties of undefined (reading 'readable')",
+        'Cannot convert undefined or null to object',
+      ],
     });
     assert.deepEqual(instrumented, bare);
     // The errors come from Node's code in later ticks, not from a listener: nothing to report.
     await waitForCount(finished, 1);
-    assert.deepEqual(
-      [started.length, finished.map(call => call.kwargs.aborted), reported.length],
-      [1, [true], 0]
-    );
+    assert.deepEqual([started.length, finished.map(call => call.kwargs.aborted), reported.length], [1, [true], 0]);
   });
 });

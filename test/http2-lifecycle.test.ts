@@ -74,7 +74,10 @@ for (const api of [COMPAT, CORE]) {
         const finished = record(requestFinished);
         const { get } = await start();
         const bare = await get('/disabled');
-        assert.deepEqual([bare.status, bare.body.toString(), started.length, finished.length, serverSpans().length], [200, '/disabled', 0, 0, 0]);
+        assert.deepEqual(
+          [bare.status, bare.body.toString(), started.length, finished.length, serverSpans().length],
+          [200, '/disabled', 0, 0, 0]
+        );
         instrumentation.enable();
         instrumentation.disable();
         await get('/disabled-again');
@@ -82,7 +85,10 @@ for (const api of [COMPAT, CORE]) {
         instrumentation.enable();
         const traced = await get('/enabled');
         const [span] = await waitForSpans(1);
-        assert.deepEqual([traced.body.toString(), started.length, finished.length, span.attributes['url.path']], ['/enabled', 1, 1, '/enabled']);
+        assert.deepEqual(
+          [traced.body.toString(), started.length, finished.length, span.attributes['url.path']],
+          ['/enabled', 1, 1, '/enabled']
+        );
       });
 
       it('instruments a server created and listening before the instrumentation was enabled', async () => {
@@ -108,7 +114,10 @@ for (const api of [COMPAT, CORE]) {
         open();
         assert.equal((await answer).body.toString(), '/in-flight');
         const [span] = await waitForSpans(1);
-        assert.deepEqual([finished.map(call => call.kwargs.aborted), span.attributes['http.response.status_code']], [[false], 200]);
+        assert.deepEqual(
+          [finished.map(call => call.kwargs.aborted), span.attributes['http.response.status_code']],
+          [[false], 200]
+        );
       });
 
       it('makes one span and fires each signal once with two instances enabled, and with either one', async () => {
@@ -126,14 +135,20 @@ for (const api of [COMPAT, CORE]) {
           instrumentation.disable();
           await get('/second-only');
           const spans = await waitForSpans(3);
-          assert.deepEqual(spans.map(span => span.attributes['url.path']), ['/both', '/first-only', '/second-only']);
+          assert.deepEqual(
+            spans.map(span => span.attributes['url.path']),
+            ['/both', '/first-only', '/second-only']
+          );
           assert.deepEqual([started.length, finished.length], [3, 3]);
         } finally {
           second.disable();
         }
       });
 
-      for (const [kind, matcher] of [['a path string', '/health'], ['a RegExp', /^\/health$/]] as const) {
+      for (const [kind, matcher] of [
+        ['a path string', '/health'],
+        ['a RegExp', /^\/health$/],
+      ] as const) {
         it(`ignores the streams ignoreIncomingRequest matches with ${kind}: no span, signals with a non-recording span`, async () => {
           instrumentation.setConfig({ ignoreIncomingRequest: matcher });
           instrumentation.enable();
@@ -154,12 +169,16 @@ for (const api of [COMPAT, CORE]) {
       }
 
       it('records the headers headersToSpanAttributes lists, request and response, credentials redacted', async () => {
-        instrumentation.setConfig({ headersToSpanAttributes: { request: ['x-tenant'], response: ['x-served-by', 'set-cookie'] } });
+        instrumentation.setConfig({
+          headersToSpanAttributes: { request: ['x-tenant'], response: ['x-served-by', 'set-cookie'] },
+        });
         instrumentation.enable();
         const { get } = await start({ 'x-served-by': api.label, 'set-cookie': ['a=1', 'b=2'], 'x-other': 'no' });
         const answer = await get('/headers', { 'x-tenant': 'acme', 'x-unlisted': 'no' });
         const [span] = await waitForSpans(1);
-        const captured = Object.fromEntries(Object.entries(span.attributes).filter(([name]) => name.includes('.header.')));
+        const captured = Object.fromEntries(
+          Object.entries(span.attributes).filter(([name]) => name.includes('.header.'))
+        );
         assert.deepEqual(answer.headers['set-cookie'], ['a=1', 'b=2']);
         assert.deepEqual(captured, {
           'http.request.header.x-tenant': ['acme'],
@@ -197,7 +216,10 @@ describe('HTTP/2 core API: a stream listener that throws synchronously', () => {
     });
   }
 
-  for (const [kind, thrown] of [['an Error', failure], ['a value every conversion of which throws', hostile]] as const) {
+  for (const [kind, thrown] of [
+    ['an Error', failure],
+    ['a value every conversion of which throws', hostile],
+  ] as const) {
     it(`reports ${kind} once, and it reaches uncaughtException exactly as without us`, async () => {
       const bare = await throwingExchange(thrown);
       instrumentation.enable();
@@ -207,8 +229,14 @@ describe('HTTP/2 core API: a stream listener that throws synchronously', () => {
       assert.deepEqual(bare, { answer: [500, 'failed'], uncaught: [thrown] });
       assert.deepEqual(instrumented, bare);
       assert.equal(instrumented.uncaught[0], thrown);
-      assert.deepEqual(heard.map(call => [call.kwargs.exception === thrown, call.activeSpan === call.kwargs.span]), [[true, true]]);
-      assert.deepEqual(span.events.map(event => event.name), ['exception']);
+      assert.deepEqual(
+        heard.map(call => [call.kwargs.exception === thrown, call.activeSpan === call.kwargs.span]),
+        [[true, true]]
+      );
+      assert.deepEqual(
+        span.events.map(event => event.name),
+        ['exception']
+      );
     });
   }
 });
@@ -238,7 +266,10 @@ describe('HTTP/2: a server whose request listeners were all removed', () => {
     await waitForCount(finished, 1);
     const spans = await waitForSpans(1);
     assert.deepEqual([answer.status, answer.body.toString()], [201, 'core']);
-    assert.deepEqual(started.map(call => call.kwargs.request.constructor.name), ['StreamRequest']);
+    assert.deepEqual(
+      started.map(call => call.kwargs.request.constructor.name),
+      ['StreamRequest']
+    );
     assert.deepEqual([spans.length, spans[0].attributes['http.response.status_code']], [1, 201]);
     assert.equal(exporter.getFinishedSpans().length, 1);
   });
@@ -248,7 +279,10 @@ describe('HTTP/2: a server whose request listeners were all removed', () => {
 describe('HTTP/2 without a TracerProvider', () => {
   it('fires the signals on both APIs with a non-recording span, and traces once a provider is registered', function () {
     this.timeout(20000);
-    const output = execFileSync(process.execPath, [path.join(FIXTURES, 'http2-no-sdk.js')], { cwd: FIXTURES, encoding: 'utf8' });
+    const output = execFileSync(process.execPath, [path.join(FIXTURES, 'http2-no-sdk.js')], {
+      cwd: FIXTURES,
+      encoding: 'utf8',
+    });
     const { withoutProvider, afterRegister } = JSON.parse(output) as Record<string, Record<string, unknown>>;
     const seen = (recording: boolean) => ({
       started: 1,
@@ -264,6 +298,11 @@ describe('HTTP/2 without a TracerProvider', () => {
       environProtocol: 'HTTP/2',
     });
     assert.deepEqual(withoutProvider, { compat: seen(false), core: seen(false), bodies: ['compat', 'core'] });
-    assert.deepEqual(afterRegister, { compat: seen(true), core: seen(true), bodies: ['compat', 'core'], spans: ['2', '2'] });
+    assert.deepEqual(afterRegister, {
+      compat: seen(true),
+      core: seen(true),
+      bodies: ['compat', 'core'],
+      spans: ['2', '2'],
+    });
   });
 });

@@ -1,6 +1,15 @@
 import * as assert from 'node:assert/strict';
 import { envCount } from './utils/load';
-import { HELD, HTTP2_SERVERS, Http2Fixture, Http2Report, Http2Tally, Http2UnitKind, runHttp2Load, startHttp2Fixture } from './utils/http2-load';
+import {
+  HELD,
+  HTTP2_SERVERS,
+  Http2Fixture,
+  Http2Report,
+  Http2Tally,
+  Http2UnitKind,
+  runHttp2Load,
+  startHttp2Fixture,
+} from './utils/http2-load';
 
 /*
  * The HTTP/2 soak (tag: soak, http2): thousands of streams over many
@@ -48,7 +57,8 @@ describe(`soak, http2: ${STREAMS} streams against instrumented HTTP/2 servers in
       runHttp2Load({ ports, streams, mix: MIX, concurrency: 48, sessionsPerServer: 4, seed: SEED });
     [tally, bareTally] = await Promise.all([load(fixture.ports, STREAMS), load(bareFixture.ports, BARE_STREAMS)]);
     [report, bareReport] = await Promise.all([fixture.report(), bareFixture.report()]);
-    if (process.env.SOAK_VERBOSE === '1') process.stderr.write(`h2 soak tally ${JSON.stringify(tally)}\nh2 soak report ${JSON.stringify(report)}\n`);
+    if (process.env.SOAK_VERBOSE === '1')
+      process.stderr.write(`h2 soak tally ${JSON.stringify(tally)}\nh2 soak report ${JSON.stringify(report)}\n`);
   });
   let printed = false;
   afterEach(function () {
@@ -73,8 +83,20 @@ describe(`soak, http2: ${STREAMS} streams against instrumented HTTP/2 servers in
     assert.deepEqual(bareTally.unexpected.slice(0, 10), []);
     assert.equal(bareTally.ok + bareTally.status500 + bareTally.aborted, bareTally.streams);
     assert.deepEqual(
-      { seen: counts.seen, uncaught: counts.uncaught, unhandled: counts.unhandled, samples: bareReport.samples, open: bareReport.openSessions },
-      { seen: bareTally.streams, uncaught: bareTally.sent.throw, unhandled: bareTally.sent.reject, samples: [], open: 0 }
+      {
+        seen: counts.seen,
+        uncaught: counts.uncaught,
+        unhandled: counts.unhandled,
+        samples: bareReport.samples,
+        open: bareReport.openSessions,
+      },
+      {
+        seen: bareTally.streams,
+        uncaught: bareTally.sent.throw,
+        unhandled: bareTally.sent.reject,
+        samples: [],
+        open: 0,
+      }
     );
   });
 
@@ -85,13 +107,21 @@ describe(`soak, http2: ${STREAMS} streams against instrumented HTTP/2 servers in
       HTTP2_SERVERS.map(server => counts.seenByServer[server] ?? 0),
       HTTP2_SERVERS.map(server => tally.byServer[server] ?? 0)
     );
-    assert.equal(counts.seenByRoute['/hold'], tally.sent.reset + tally.sent.destroy + (tally.sent.goaway / (HELD + 1)) * HELD);
+    assert.equal(
+      counts.seenByRoute['/hold'],
+      tally.sent.reset + tally.sent.destroy + (tally.sent.goaway / (HELD + 1)) * HELD
+    );
   });
 
   it('fires requestStarted and requestFinished once and ends one SERVER span per stream', () => {
     const { counts } = report;
     assert.deepEqual(
-      { started: counts.started, finished: counts.finished, spansStarted: counts.spansStarted, spansEnded: counts.spansEnded },
+      {
+        started: counts.started,
+        finished: counts.finished,
+        spansStarted: counts.spansStarted,
+        spansEnded: counts.spansEnded,
+      },
       { started: counts.seen, finished: counts.seen, spansStarted: counts.seen, spansEnded: counts.seen }
     );
     assert.deepEqual(nonZero(counts.anomalies), {});
@@ -116,7 +146,10 @@ describe(`soak, http2: ${STREAMS} streams against instrumented HTTP/2 servers in
     assert.equal(counts.exceptions, counts.thrown + counts.rejected);
     assert.equal(counts.spansWithException, counts.exceptions);
     // Without us the same: a listener's throw is uncaught, its rejection unhandled.
-    assert.deepEqual({ uncaught: counts.uncaught, unhandled: counts.unhandled }, { uncaught: counts.thrown, unhandled: counts.rejected });
+    assert.deepEqual(
+      { uncaught: counts.uncaught, unhandled: counts.unhandled },
+      { uncaught: counts.thrown, unhandled: counts.rejected }
+    );
     assert.equal(tally.status500, counts.thrown + counts.rejected);
   });
 });

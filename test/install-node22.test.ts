@@ -17,6 +17,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { CJS_CONSUMER } from './utils/cjs-consumer';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- a plain script of the project's, shared with scripts/
@@ -41,26 +42,6 @@ const PROJECTS: Array<{ title: string; dependencies: string[] }> = [
   },
   { title: 'an empty project', dependencies: [] },
 ];
-
-/** Requires the package, constructs the instrumentation and serves one request, then says what it heard. */
-const CONSUMER = `
-const http = require('http');
-const signals = require('otel-request-signals');
-const instrumentation = new signals.RequestSignalsInstrumentation();
-let started = 0;
-signals.requestStarted.connect(() => started++);
-const server = http.createServer((req, res) => res.end('ok'));
-server.listen(0, '127.0.0.1', () => {
-  http.get({ host: '127.0.0.1', port: server.address().port, agent: false }, res => {
-    res.resume();
-    res.on('end', () => {
-      console.log(JSON.stringify({ started }));
-      instrumentation.disable();
-      server.close();
-    });
-  });
-});
-`;
 
 const PROBLEMS = /ERESOLVE|overriding peer dependency|invalid/i;
 
@@ -109,7 +90,7 @@ describe('installing the package on Node 22 (newest OpenTelemetry line)', functi
           path.join(project, 'package.json'),
           JSON.stringify({ name: `project-${index}`, private: true })
         );
-        fs.writeFileSync(path.join(project, 'consumer.js'), CONSUMER);
+        fs.writeFileSync(path.join(project, 'consumer.js'), CJS_CONSUMER);
         const npmInstall = ['install', '--no-audit', '--no-fund', '--prefer-offline'];
         if (dependencies.length > 0) {
           const existing = npm22(project, [...npmInstall, ...dependencies]);
@@ -133,7 +114,7 @@ describe('installing the package on Node 22 (newest OpenTelemetry line)', functi
       it('loads, and constructs RequestSignalsInstrumentation, which sees a request', () => {
         const consumer = run22(project, ['consumer.js']);
         assert.equal(consumer.status, 0, consumer.output);
-        assert.deepEqual(JSON.parse(consumer.output), { started: 1 });
+        assert.equal((JSON.parse(consumer.output) as { started: number }).started, 1);
       });
     });
   });

@@ -23,7 +23,7 @@ import { startHttpServer } from './utils/server';
  * that changed: read that module's comment for what stops working.
  */
 describe(`the internals we rely on, on Node ${process.version}`, () => {
-  it("EventEmitter keeps its listeners in _events, as emit reads them", () => {
+  it('EventEmitter keeps its listeners in _events, as emit reads them', () => {
     const emitter = new EventEmitter();
     const listener = () => undefined;
     assert.equal(listenerSlot(emitter, 'x'), undefined);
@@ -47,7 +47,9 @@ describe(`the internals we rely on, on Node ${process.version}`, () => {
       res.end();
     });
     try {
-      await new Promise<void>(resolve => http.get({ host: '127.0.0.1', port: running.port, agent: false }, r => r.resume().on('end', resolve)));
+      await new Promise<void>(resolve =>
+        http.get({ host: '127.0.0.1', port: running.port, agent: false }, r => r.resume().on('end', resolve))
+      );
     } finally {
       await running.close();
     }

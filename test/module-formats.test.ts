@@ -89,7 +89,7 @@ describe('module formats', () => {
       assert.deepEqual(report.heardAcrossFormats, ['heard']);
     });
 
-    it("connects with the imported receiver() to the signal require() sees", () => {
+    it('connects with the imported receiver() to the signal require() sees', () => {
       assert.deepEqual(report.receiverAcrossFormats, ['heard']);
     });
   });

@@ -12,9 +12,11 @@ import { Handler, PLATFORMS, nestFixture, useNest } from './utils/nest';
 import { record } from './utils/receivers';
 import { waitForSpans } from './utils/tracing';
 
-const throwing = (value: unknown): Handler => () => {
-  throw value;
-};
+const throwing =
+  (value: unknown): Handler =>
+  () => {
+    throw value;
+  };
 
 const notHttpException = {
   message: 'has getStatus, is no HttpException',

@@ -32,12 +32,20 @@ for (const platform of PLATFORMS) {
       const users = nestFixture().usersController(ok, { options: { path: 'users', version: '1' } });
       const port = await serve([users], prefixedAndVersioned);
       assert.deepEqual(await routeOf(port, '/api/v1/users/7'), {
-        status: 200, body: 'ok', name: 'GET /api/v1/users/:id', route: '/api/v1/users/:id',
+        status: 200,
+        body: 'ok',
+        name: 'GET /api/v1/users/:id',
+        route: '/api/v1/users/:id',
       });
     });
 
     it('names a failing request the same way', async () => {
-      const users = nestFixture().usersController(() => { throw new Error('fails'); }, { options: { path: 'users', version: '1' } });
+      const users = nestFixture().usersController(
+        () => {
+          throw new Error('fails');
+        },
+        { options: { path: 'users', version: '1' } }
+      );
       const port = await serve([users], prefixedAndVersioned);
       const { status, route } = await routeOf(port, '/api/v1/users/7');
       assert.deepEqual([status, route], [500, '/api/v1/users/:id']);
@@ -45,16 +53,25 @@ for (const platform of PLATFORMS) {
 
     it('leaves out the prefix for a path excluded from it', async () => {
       const { controller, common } = nestFixture();
-      const health = controller('HealthController', [common.Controller('health')], { check: { route: [common.Get()], handle: ok } });
+      const health = controller('HealthController', [common.Controller('health')], {
+        check: { route: [common.Get()], handle: ok },
+      });
       const port = await serve([health], app => app.setGlobalPrefix('api', { exclude: ['health'] }));
       assert.equal((await routeOf(port, '/health')).route, '/health');
     });
 
     it("keeps Nest's spelling of a wildcard ('/files/*'), which Express registers as '/files/{*path}'", async () => {
       const { controller, common } = nestFixture();
-      const files = controller('FilesController', [common.Controller('files')], { any: { route: [common.Get('*')], handle: ok } });
+      const files = controller('FilesController', [common.Controller('files')], {
+        any: { route: [common.Get('*')], handle: ok },
+      });
       const port = await serve([files]);
-      assert.deepEqual(await routeOf(port, '/files/a/b'), { status: 200, body: 'ok', name: 'GET /files/*', route: '/files/*' });
+      assert.deepEqual(await routeOf(port, '/files/a/b'), {
+        status: 200,
+        body: 'ok',
+        name: 'GET /files/*',
+        route: '/files/*',
+      });
     });
 
     it('gives a method mapped to two paths the one each request matched', async () => {
@@ -153,6 +170,13 @@ describe('Nest 11: enabling and disabling', () => {
     instrumentation.disable();
     const disabled = nestsOwn();
     instrumentation.enable();
-    assert.deepEqual([enabled, disabled, nestsOwn()], [[false, false, false], [true, true, true], [false, false, false]]);
+    assert.deepEqual(
+      [enabled, disabled, nestsOwn()],
+      [
+        [false, false, false],
+        [true, true, true],
+        [false, false, false],
+      ]
+    );
   });
 });

@@ -3,28 +3,10 @@ import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { CJS_CONSUMER } from './utils/cjs-consumer';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-
-const CJS_CONSUMER = `
-const http = require('http');
-const signals = require('otel-request-signals');
-const instrumentation = new signals.RequestSignalsInstrumentation();
-let started = 0;
-signals.requestStarted.connect(() => started++);
-const server = http.createServer((req, res) => res.end('ok'));
-server.listen(0, '127.0.0.1', () => {
-  http.get({ host: '127.0.0.1', port: server.address().port, agent: false }, res => {
-    res.resume();
-    res.on('end', () => {
-      console.log(JSON.stringify({ started, exports: Object.keys(signals).sort() }));
-      instrumentation.disable();
-      server.close();
-    });
-  });
-});
-`;
 
 const ESM_CONSUMER = `
 import { Signal, receiver, requestStarted, RequestSignalsInstrumentation } from 'otel-request-signals';

@@ -17,7 +17,10 @@ describe('a failing receiver is never silent', () => {
   it('goes to console.error, naming the receiver, while no diag logger is registered', () => {
     assert.equal(report.consoleCalls.length, 2);
     for (const call of report.consoleCalls) {
-      assert.match(call, /^otel-request-signals: Error calling failingReceiver in Signal\.sendRobust\(\) \(Error: receiver failed\)/);
+      assert.match(
+        call,
+        /^otel-request-signals: Error calling failingReceiver in Signal\.sendRobust\(\) \(Error: receiver failed\)/
+      );
     }
   });
 

@@ -72,7 +72,10 @@ describe('receiver()', () => {
   it('passes the connect options on to every signal of a list', () => {
     receiver([aSignal, bSignal], { dispatchUid: 'uid' })(() => 'first');
     receiver([aSignal, bSignal], { dispatchUid: 'uid' })(() => 'second');
-    assert.deepEqual(bSignal.send(sender).map(([, response]) => response), ['first']);
+    assert.deepEqual(
+      bSignal.send(sender).map(([, response]) => response),
+      ['first']
+    );
   });
 
   it('does not connect anything before it is given a function', () => {

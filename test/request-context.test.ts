@@ -11,11 +11,11 @@ describe('requestContext: the span and RPC metadata on top of the parent, withou
   const span = tracer.startSpan('request');
   const context = requestContext(parent, span);
 
-  it('makes the span the context\'s span', () => {
+  it("makes the span the context's span", () => {
     assert.equal(trace.getSpan(context), span);
   });
 
-  it('names the span the request\'s HTTP span in the RPC metadata', () => {
+  it("names the span the request's HTTP span in the RPC metadata", () => {
     const metadata = getRPCMetadata(context);
     assert.equal(metadata?.type, RPCType.HTTP);
     assert.equal(metadata?.span, span);
@@ -26,7 +26,7 @@ describe('requestContext: the span and RPC metadata on top of the parent, withou
     assert.equal(context.getValue(createContextKey('absent')), undefined);
   });
 
-  it('derives contexts that keep the span, the metadata and the parent\'s values', () => {
+  it("derives contexts that keep the span, the metadata and the parent's values", () => {
     const OTHER = createContextKey('other');
     const derived = context.setValue(OTHER, 42);
     assert.equal(derived.getValue(OTHER), 42);

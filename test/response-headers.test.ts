@@ -27,7 +27,9 @@ describe('captured response headers', () => {
     const { port } = await startServer(listener);
     await request(port);
     const [span] = await waitForSpans(1);
-    return Object.fromEntries(Object.entries(span.attributes).filter(([key]) => key.startsWith('http.response.header.')));
+    return Object.fromEntries(
+      Object.entries(span.attributes).filter(([key]) => key.startsWith('http.response.header.'))
+    );
   }
 
   it('records headers given only to writeHead() as an object', async () => {
@@ -60,10 +62,7 @@ describe('captured response headers', () => {
   });
 
   it('records the headers Node adds itself, as sent', async () => {
-    const captured = await capturedWith(
-      (_req, res) => res.end('hello'),
-      ['content-length', 'connection']
-    );
+    const captured = await capturedWith((_req, res) => res.end('hello'), ['content-length', 'connection']);
     assert.deepEqual(captured, {
       'http.response.header.content-length': ['5'],
       'http.response.header.connection': ['close'],
@@ -131,7 +130,16 @@ describe('captured response headers', () => {
     });
 
     it('never throws on a block no Node would write', () => {
-      for (const odd of ['', ':', '\r\n', 'HTTP/1.1 200', '\r\n:\r\n:x\r\n', 'a\r\nx-a', 'a\r\nx-a:', 'a\r\n\r\nx-a: after']) {
+      for (const odd of [
+        '',
+        ':',
+        '\r\n',
+        'HTTP/1.1 200',
+        '\r\n:\r\n:x\r\n',
+        'a\r\nx-a',
+        'a\r\nx-a:',
+        'a\r\n\r\nx-a: after',
+      ]) {
         assert.doesNotThrow(() => headerBlockValues(odd, 'x-a'), JSON.stringify(odd));
       }
       assert.deepEqual(headerBlockValues('a\r\nx-a:', 'x-a'), ['']);

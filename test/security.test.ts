@@ -29,7 +29,10 @@ describe('data that must not leak', () => {
 
   describe('url.query', () => {
     it('redacts the values of credential-like keys', async () => {
-      const span = await spanFor({}, { path: '/s3?AWSAccessKeyId=AKIA123&Signature=abc%2B&page=2&sig=zz&X-Goog-Signature=q' });
+      const span = await spanFor(
+        {},
+        { path: '/s3?AWSAccessKeyId=AKIA123&Signature=abc%2B&page=2&sig=zz&X-Goog-Signature=q' }
+      );
       assert.equal(
         span.attributes['url.query'],
         'AWSAccessKeyId=REDACTED&Signature=REDACTED&page=2&sig=REDACTED&X-Goog-Signature=REDACTED'
@@ -132,12 +135,18 @@ describe('data that must not leak', () => {
     });
 
     it('put nothing but http or https into url.scheme, a metric attribute', async () => {
-      const span = await spanFor({}, { headers: { 'x-forwarded-proto': 'https-but-not-really', forwarded: 'proto="javascript"' } });
+      const span = await spanFor(
+        {},
+        { headers: { 'x-forwarded-proto': 'https-but-not-really', forwarded: 'proto="javascript"' } }
+      );
       assert.equal(span.attributes['url.scheme'], 'http');
     });
 
     it('cannot make server.address longer than maxAttributeValueLength', async () => {
-      const span = await spanFor({ maxAttributeValueLength: 32 }, { headers: { 'x-forwarded-host': 'h'.repeat(10000) } });
+      const span = await spanFor(
+        { maxAttributeValueLength: 32 },
+        { headers: { 'x-forwarded-host': 'h'.repeat(10000) } }
+      );
       assert.equal(span.attributes['server.address'], 'h'.repeat(32));
     });
 

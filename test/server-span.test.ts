@@ -147,10 +147,7 @@ describe('the SERVER span', () => {
 
     it('leaves server.port out when the port is not a number, and keeps the address', async () => {
       const span = await spanForRaw('GET / HTTP/1.1\r\nHost: example.com:abc');
-      assert.deepEqual(
-        [span.attributes['server.address'], 'server.port' in span.attributes],
-        ['example.com', false]
-      );
+      assert.deepEqual([span.attributes['server.address'], 'server.port' in span.attributes], ['example.com', false]);
     });
 
     it('gives an IPv6 address without brackets, and the default port when there is none', async () => {

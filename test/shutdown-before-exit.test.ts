@@ -23,8 +23,17 @@ describe('shutdownBeforeExit(sdk)', function () {
   this.timeout(30000);
 
   it('exports the last spans on SIGTERM, and the process still ends by SIGTERM', async () => {
-    const run = await runRegisteredApp({ args: START, cwd: APPS, requests: [{ path: '/orders/42' }], signal: 'SIGTERM' });
-    assert.deepEqual({ code: run.exit.code, signal: run.exit.signal }, { code: null, signal: 'SIGTERM' }, run.exit.stderr);
+    const run = await runRegisteredApp({
+      args: START,
+      cwd: APPS,
+      requests: [{ path: '/orders/42' }],
+      signal: 'SIGTERM',
+    });
+    assert.deepEqual(
+      { code: run.exit.code, signal: run.exit.signal },
+      { code: null, signal: 'SIGTERM' },
+      run.exit.stderr
+    );
     assert.deepEqual(serverPaths(run), ['/orders/42']);
   });
 
@@ -46,7 +55,14 @@ describe('shutdownBeforeExit(sdk)', function () {
   for (const [label, sdk] of [
     ['undefined', undefined],
     ['an object without shutdown()', {}],
-    ['an object whose shutdown getter throws', Object.defineProperty({}, 'shutdown', { get: () => { throw new Error('getter'); } })],
+    [
+      'an object whose shutdown getter throws',
+      Object.defineProperty({}, 'shutdown', {
+        get: () => {
+          throw new Error('getter');
+        },
+      }),
+    ],
   ] as const) {
     it(`refuses ${label} with a TypeError that names the problem`, () => {
       assert.throws(() => shutdownBeforeExit(sdk as never), {

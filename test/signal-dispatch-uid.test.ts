@@ -48,7 +48,10 @@ describe('Signal dispatchUid', () => {
     it('registers the same dispatchUid for two senders twice', () => {
       signal.connect(receiver1Arg, { dispatchUid: 'uid', sender });
       signal.connect(receiver1ArgAsync, { dispatchUid: 'uid', sender: otherSender });
-      assert.deepEqual(signal.send(otherSender, { val: 'test' }).map(([r]) => r), [receiver1ArgAsync]);
+      assert.deepEqual(
+        signal.send(otherSender, { val: 'test' }).map(([r]) => r),
+        [receiver1ArgAsync]
+      );
     });
 
     it('accepts a number as dispatchUid', () => {
@@ -121,7 +124,7 @@ describe('Signal dispatchUid', () => {
     it("refuses '' in connect() with a TypeError", () => {
       assert.throws(() => signal.connect(receiver1Arg, { dispatchUid: '' }), {
         name: 'TypeError',
-        message: "Signal.connect() got an empty string as options.dispatchUid: a dispatchUid must name something",
+        message: 'Signal.connect() got an empty string as options.dispatchUid: a dispatchUid must name something',
       });
       assert.equal(signal.hasListeners(), false);
     });

@@ -33,7 +33,10 @@ type TestReceiver = Receiver<Kwargs, unknown>;
 const receiver1Arg: TestReceiver = (_sender, { val }) => val;
 
 /** Django's Callable: called as a function, answers with `val`. */
-const makeCallable = (): TestReceiver => (_sender, { val }) => val;
+const makeCallable =
+  (): TestReceiver =>
+  (_sender, { val }) =>
+    val;
 
 /** Django's SyncHandler: counts its calls and answers with the count. */
 function makeSyncHandler(): TestReceiver {
@@ -170,7 +173,10 @@ describe("Django's dispatcher tests", () => {
       const uidBasedReceiver2: TestReceiver = () => undefined;
       aSignal.connect(uidBasedReceiver1, { dispatchUid: 'uid' });
       aSignal.connect(uidBasedReceiver2, { dispatchUid: 'uid' });
-      assert.deepEqual(aSignal.send(self).map(([r]) => r), [uidBasedReceiver1]);
+      assert.deepEqual(
+        aSignal.send(self).map(([r]) => r),
+        [uidBasedReceiver1]
+      );
       aSignal.disconnect(undefined, { dispatchUid: 'uid' });
       assertTestIsClean(aSignal);
     });
@@ -280,11 +286,9 @@ describe("Django's dispatcher tests", () => {
       const decoratedHandler = receiver(preSave, { weak: false })((_sender, { instance }) => {
         data.push(instance);
       });
-      const decoratedHandlerWithSenderArg = receiver(preSave, { sender: Car, weak: false })(
-        (_sender, { instance }) => {
-          data.push(instance);
-        }
-      );
+      const decoratedHandlerWithSenderArg = receiver(preSave, { sender: Car, weak: false })((_sender, { instance }) => {
+        data.push(instance);
+      });
       const c1 = new Car();
       preSave.send(Car, { instance: c1 });
       assert.deepEqual(data, [c1, c1]);

@@ -156,7 +156,10 @@ describe('Signal snapshots and caching', () => {
       signal.connect(receiver1ArgAsync, { sender: otherSender });
       signal.send(sender);
       signal.send(otherSender);
-      assert.deepEqual(signal.send(otherSender).map(([r]) => r), [receiver1ArgAsync]);
+      assert.deepEqual(
+        signal.send(otherSender).map(([r]) => r),
+        [receiver1ArgAsync]
+      );
     });
   });
 

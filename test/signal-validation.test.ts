@@ -76,7 +76,9 @@ describe('Signal input validation', () => {
     it('rejects a bad dispatchUid in disconnect()', () => {
       assert.throws(
         () => signal.disconnect(undefined, { dispatchUid: bad<string>([]) }),
-        typeError(/^Signal\.disconnect\(\) expects options\.dispatchUid to be a string, number or symbol, got an array$/)
+        typeError(
+          /^Signal\.disconnect\(\) expects options\.dispatchUid to be a string, number or symbol, got an array$/
+        )
       );
     });
 

@@ -112,7 +112,10 @@ describe('Signal', () => {
     it('reaches only the receivers connected without a sender when sent from null', () => {
       signal.connect(receiver1Arg, { sender });
       signal.connect(receiver1ArgAsync);
-      assert.deepEqual(signal.send(null, { val: 'test' }).map(([r]) => r), [receiver1ArgAsync]);
+      assert.deepEqual(
+        signal.send(null, { val: 'test' }).map(([r]) => r),
+        [receiver1ArgAsync]
+      );
     });
 
     it("leaves the caller's kwargs object unchanged", () => {
@@ -453,7 +456,10 @@ describe('Signal', () => {
 
     it('calls every receiver even when the diag logger throws', () => {
       diagSpy.error = sinon.stub().throws(new Error('logger down'));
-      diag.setLogger({ ...diagSpy, error: diagSpy.error }, { logLevel: DiagLogLevel.ALL, suppressOverrideMessage: true });
+      diag.setLogger(
+        { ...diagSpy, error: diagSpy.error },
+        { logLevel: DiagLogLevel.ALL, suppressOverrideMessage: true }
+      );
       signal.connect(fails);
       signal.connect(receiver1Arg);
       assert.equal(signal.sendRobust(sender, { val: 'next' })[1][1], 'next');
@@ -461,5 +467,4 @@ describe('Signal', () => {
       sinon.assert.calledTwice(diagSpy.error);
     });
   });
-
 });

@@ -1,5 +1,15 @@
 import * as assert from 'node:assert/strict';
-import { Fixture, HeapSample, ServerReport, Tally, UnitKind, dataHeap, envCount, runLoad, startFixture } from './utils/load';
+import {
+  Fixture,
+  HeapSample,
+  ServerReport,
+  Tally,
+  UnitKind,
+  dataHeap,
+  envCount,
+  runLoad,
+  startFixture,
+} from './utils/load';
 
 /*
  * The reliability soak: tens of thousands of requests of every shape a
@@ -105,7 +115,13 @@ describe(`soak: ${TOTAL} mixed requests against an instrumented server in a chil
         spansEnded: counts.spansEnded,
         exported: counts.exported,
       },
-      { started: counts.seen, finished: counts.seen, spansStarted: counts.seen, spansEnded: counts.seen, exported: counts.seen }
+      {
+        started: counts.seen,
+        finished: counts.seen,
+        spansStarted: counts.seen,
+        spansEnded: counts.seen,
+        exported: counts.seen,
+      }
     );
     assert.deepEqual(nonZero(counts.anomalies), {});
     assert.equal(counts.environErrors, 0);
@@ -146,7 +162,9 @@ describe(`soak: ${TOTAL} mixed requests against an instrumented server in a chil
     const growth = dataHeap(heapB) - dataHeap(heapA);
     const bound = heapGrowthBound(phaseB);
     if (process.env.SOAK_VERBOSE === '1') {
-      process.stderr.write(`heap A ${dataHeap(heapA)} B ${dataHeap(heapB)} growth ${growth} bound ${bound} (${phaseB} requests)\n`);
+      process.stderr.write(
+        `heap A ${dataHeap(heapA)} B ${dataHeap(heapB)} growth ${growth} bound ${bound} (${phaseB} requests)\n`
+      );
     }
     // The bound is one a real leak exceeds: 200 bytes per request over phase B.
     assert.ok(LEAK_BYTES_PER_REQUEST * phaseB > bound);

@@ -38,13 +38,19 @@ describe('unknown options', () => {
   it("names one given to setConfig(), under the instrumentation's name", () => {
     const warn = registerDiag();
     const instrumentation = new RequestSignalsInstrumentation({ enabled: false });
-    instrumentation.setConfig({ maxAttributeValueLenght: 100, trustProxyHeaders: false } as RequestSignalsInstrumentationConfig);
+    instrumentation.setConfig({
+      maxAttributeValueLenght: 100,
+      trustProxyHeaders: false,
+    } as RequestSignalsInstrumentationConfig);
     sinon.assert.calledOnceWithMatch(warn, 'otel-request-signals', /unknown option\(s\) maxAttributeValueLenght;/);
   });
 
   it('prints it on console.warn while no diag logger is registered', () => {
     new RequestSignalsInstrumentation(WITH_TYPO);
-    sinon.assert.calledOnceWithMatch(consoleWarn, /otel-request-signals: ignoring unknown option\(s\) ignoreIncomingRequests/);
+    sinon.assert.calledOnceWithMatch(
+      consoleWarn,
+      /otel-request-signals: ignoring unknown option\(s\) ignoreIncomingRequests/
+    );
   });
 
   it('says nothing of the options it knows, set or undefined', () => {
@@ -65,9 +71,12 @@ describe('unknown options', () => {
       name: 'TypeError',
       message: 'ignoreIncomingRequest expects a function, a path string or a RegExp, got the number 5',
     });
-    assert.throws(() => new RequestSignalsInstrumentation({ enabled: false, ignoreIncomingRequest: ['/a', 5 as never] }), {
-      name: 'TypeError',
-      message: 'ignoreIncomingRequest expects a function, a path string or a RegExp, got the number 5 at position 1',
-    });
+    assert.throws(
+      () => new RequestSignalsInstrumentation({ enabled: false, ignoreIncomingRequest: ['/a', 5 as never] }),
+      {
+        name: 'TypeError',
+        message: 'ignoreIncomingRequest expects a function, a path string or a RegExp, got the number 5 at position 1',
+      }
+    );
   });
 });

@@ -7,7 +7,12 @@
 import type { IncomingMessage, ServerResponse } from 'http';
 import { InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
 import { reportRequestException } from './reporting';
-import { isNativePromise, isRequest, observeRejection as observeNativeRejection, readProperty } from '../safety/foreign-values';
+import {
+  isNativePromise,
+  isRequest,
+  observeRejection as observeNativeRejection,
+  readProperty,
+} from '../safety/foreign-values';
 
 type Done = (this: unknown, err?: unknown) => unknown;
 type Finalhandler = (this: unknown, req: IncomingMessage, res: ServerResponse, options?: object) => Done;

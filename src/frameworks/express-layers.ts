@@ -13,10 +13,13 @@ type Handle = (this: LayerLike, req: IncomingMessage, res: ServerResponse, next:
 type HandleError = (this: LayerLike, error: unknown, req: IncomingMessage, res: ServerResponse, next: Next) => unknown;
 
 export function patchRouterLayer(Layer: LayerClass): LayerClass {
-  replaceMethod(Layer.prototype, 'handleRequest', original =>
-    function handleRequest(this: LayerLike, req: IncomingMessage, res: ServerResponse, next: Next) {
-      return Reflect.apply(original, this, [req, res, enterLayer(this, req, next)]) as unknown;
-    }
+  replaceMethod(
+    Layer.prototype,
+    'handleRequest',
+    original =>
+      function handleRequest(this: LayerLike, req: IncomingMessage, res: ServerResponse, next: Next) {
+        return Reflect.apply(original, this, [req, res, enterLayer(this, req, next)]) as unknown;
+      }
   );
   return Layer;
 }

@@ -19,8 +19,24 @@ type RegisterResolvedRoute = (this: unknown, router: unknown, route: unknown, ..
 
 /** What RouterMethodFactory may pick on the adapter to register a route (the request method's name, else `use`). */
 const ROUTE_METHODS = new Set([
-  'get', 'post', 'put', 'delete', 'patch', 'all', 'options', 'head', 'search', 'query',
-  'propfind', 'proppatch', 'mkcol', 'copy', 'move', 'lock', 'unlock', 'use',
+  'get',
+  'post',
+  'put',
+  'delete',
+  'patch',
+  'all',
+  'options',
+  'head',
+  'search',
+  'query',
+  'propfind',
+  'proppatch',
+  'mkcol',
+  'copy',
+  'move',
+  'lock',
+  'unlock',
+  'use',
 ]);
 
 /** Replaces RouterExplorer#applyCallbackToRouter(router, ...): registers through a stand-in for the adapter. */
@@ -61,7 +77,7 @@ function registrarFor(router: object, resolvedTemplate?: string): object {
   const normalizePath = function (this: unknown, path: unknown) {
     template = templateOf(path);
     const own = Reflect.get(router, 'normalizePath') as unknown;
-    return typeof own === 'function' ? Reflect.apply(own, router, [path]) as unknown : path;
+    return typeof own === 'function' ? (Reflect.apply(own, router, [path]) as unknown) : path;
   };
   const registering = (method: RouteMethod): RouteMethod =>
     function (this: unknown, path, ...rest) {

@@ -40,7 +40,8 @@ function classIn(
     (exports: ClassExports) => {
       const prototype = prototypeIn(exports);
       if (prototype === undefined) return exports;
-      for (const [method, replace] of Object.entries(replacements)) replaceMethod(prototype, method, replace as (original: AnyMethod) => AnyMethod);
+      for (const [method, replace] of Object.entries(replacements))
+        replaceMethod(prototype, method, replace as (original: AnyMethod) => AnyMethod);
       return exports;
     },
     (exports?: ClassExports) => {

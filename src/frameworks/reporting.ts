@@ -41,6 +41,8 @@ export function setRoute(request: ServerRequest, template: string): boolean {
 
 function assertRequest(where: string, request: unknown): void {
   if (!isRequest(request)) {
-    throw new TypeError(`${where} expects the request (an http.IncomingMessage or Http2ServerRequest), got ${describe(request)}`);
+    throw new TypeError(
+      `${where} expects the request (an http.IncomingMessage or Http2ServerRequest), got ${describe(request)}`
+    );
   }
 }

@@ -69,7 +69,9 @@ export const HTTP2_SECURE_SERVER_PROTOTYPE = Object.getPrototypeOf(http2.createS
  * by handing it a context that records its setValue. Without them: the
  * request context is built with the API's own (slower) calls.
  */
-export const SPAN_CONTEXT_KEY = keyWrittenBy(context => trace.setSpan(context, trace.wrapSpanContext(INVALID_SPAN_CONTEXT)));
+export const SPAN_CONTEXT_KEY = keyWrittenBy(context =>
+  trace.setSpan(context, trace.wrapSpanContext(INVALID_SPAN_CONTEXT))
+);
 export const RPC_METADATA_CONTEXT_KEY = keyWrittenBy(context =>
   setRPCMetadata(context, { type: RPCType.HTTP, span: trace.wrapSpanContext(INVALID_SPAN_CONTEXT) })
 );

@@ -34,7 +34,12 @@ export function proxiedRequest(headers: HeaderBag): ProxiedRequest | undefined {
   const forwardedFor = headers['x-forwarded-for'];
   const forwardedHost = headers['x-forwarded-host'];
   const forwardedProto = headers['x-forwarded-proto'];
-  if (forwarded === undefined && forwardedFor === undefined && forwardedHost === undefined && forwardedProto === undefined) {
+  if (
+    forwarded === undefined &&
+    forwardedFor === undefined &&
+    forwardedHost === undefined &&
+    forwardedProto === undefined
+  ) {
     return undefined;
   }
   const element = forwarded === undefined ? undefined : firstForwardedElement(forwarded);

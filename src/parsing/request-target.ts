@@ -47,7 +47,12 @@ export function splitAuthority(authority: string | undefined, defaultPort: numbe
     const end = authority.indexOf(']');
     if (end <= 1) return undefined;
     const rest = authority.length - end - 1;
-    const port = rest === 0 ? defaultPort : authority.charCodeAt(end + 1) === 0x3a ? portOf(authority, end + 2, defaultPort) : undefined;
+    const port =
+      rest === 0
+        ? defaultPort
+        : authority.charCodeAt(end + 1) === 0x3a
+          ? portOf(authority, end + 2, defaultPort)
+          : undefined;
     return { address: authority.slice(1, end), port };
   }
   const colon = authority.indexOf(':');

@@ -22,5 +22,9 @@ export function responseAborted(response: ServerResponse): boolean {
  * even then, so the stream's own `aborted` flag and reset code decide.
  */
 export function streamAborted(stream: ServerHttp2Stream | undefined): boolean {
-  return stream === undefined || stream.aborted || (stream.rstCode !== undefined && stream.rstCode !== constants.NGHTTP2_NO_ERROR);
+  return (
+    stream === undefined ||
+    stream.aborted ||
+    (stream.rstCode !== undefined && stream.rstCode !== constants.NGHTTP2_NO_ERROR)
+  );
 }

@@ -38,7 +38,8 @@ function dispatchHere<K extends object>(
   timer: ReceiverTimer | undefined,
   reporting: FailureReporting
 ): void {
-  if (!metrics.recording || record.mode === 'ignored') return signal._notifyRobust(record.server, kwargs, reporting, timer);
+  if (!metrics.recording || record.mode === 'ignored')
+    return signal._notifyRobust(record.server, kwargs, reporting, timer);
   const startedAt = performance.now();
   signal._notifyRobust(record.server, kwargs, reporting, timer);
   metrics.receiversRan(SIGNAL_ATTRIBUTES.get(signal) ?? {}, performance.now() - startedAt);

@@ -35,7 +35,12 @@ export class RequestLifecycle implements RequestEvents {
     private readonly diag: () => DiagLogger
   ) {
     this.metrics = metrics;
-    this.failures = { where: 'a request signal', get logger() { return diag(); } };
+    this.failures = {
+      where: 'a request signal',
+      get logger() {
+        return diag();
+      },
+    };
   }
 
   /* Fires before the listeners run, with the span active. */
@@ -57,7 +62,8 @@ export class RequestLifecycle implements RequestEvents {
       if (gotRequestException._mayHaveReceivers(record.server)) {
         this.dispatch(record, gotRequestException, exceptionKwargs(gotRequestException, record, exception));
       }
-      if ((record.mode !== 'adopted-span' || ownerCannotSee) && !record.finished) recordException(record.span, exception);
+      if ((record.mode !== 'adopted-span' || ownerCannotSee) && !record.finished)
+        recordException(record.span, exception);
     } catch (failure) {
       // Whatever went wrong here, the app's own error goes on as it would without us.
       this.logInternalError('recording an exception', failure);
@@ -67,7 +73,8 @@ export class RequestLifecycle implements RequestEvents {
   /* Fires when the response closed: after it finished, or when the connection went first. */
   closed(record: RequestRecord): void {
     if (record.finished) return;
-    const aborted = record.stream !== undefined ? streamAborted(record.stream) : responseAborted(record.response as ServerResponse);
+    const aborted =
+      record.stream !== undefined ? streamAborted(record.stream) : responseAborted(record.response as ServerResponse);
     const durationMs = performance.now() - record.startTime;
     callResponseHook(record, this.logHookError);
     this.finished(record, aborted, durationMs);

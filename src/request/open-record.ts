@@ -35,7 +35,13 @@ export function openRecord(
   const { server, scheme, request, response, stream } = arriving;
   const active = context.active();
   const foreignSpan = ignored ? undefined : foreignServerSpan(active);
-  const mode: RequestMode = ignored ? 'ignored' : foreignSpan !== undefined ? 'adopted-span' : isNoopTracer(tracer) ? 'signals-only' : 'own-span';
+  const mode: RequestMode = ignored
+    ? 'ignored'
+    : foreignSpan !== undefined
+      ? 'adopted-span'
+      : isNoopTracer(tracer)
+        ? 'signals-only'
+        : 'own-span';
   let span: Span = NON_RECORDING_SPAN;
   let spanContext: Context = active;
   let metricAttributes: RequestMetricAttributes | undefined;
@@ -83,7 +89,11 @@ function startMetrics(
   settings: InstrumentationSettings
 ): RequestMetricAttributes | undefined {
   if (!metrics.recording) return undefined;
-  const attributes = ServerMetrics.startAttributes(method, requestScheme(request, scheme, settings.resolved), protocolVersion(request.httpVersion));
+  const attributes = ServerMetrics.startAttributes(
+    method,
+    requestScheme(request, scheme, settings.resolved),
+    protocolVersion(request.httpVersion)
+  );
   metrics.requestStarted(attributes);
   return attributes;
 }

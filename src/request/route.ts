@@ -13,7 +13,8 @@ export function applyRoute(record: RequestRecord, template: string): void {
   const { request } = record;
   record.route = template;
   record.span.setAttribute(ATTR_HTTP_ROUTE, template);
-  if (record.mode !== 'adopted-span') record.span.updateName(`${spanNameFor(normalizeMethod(request.method))} ${template}`);
+  if (record.mode !== 'adopted-span')
+    record.span.updateName(`${spanNameFor(normalizeMethod(request.method))} ${template}`);
   else shareRouteWithSpanOwner(record.context, template);
 }
 

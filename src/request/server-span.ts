@@ -6,12 +6,7 @@ import { Attributes, Context, Span, SpanKind, SpanStatusCode, Tracer } from '@op
 import { getRPCMetadata } from '@opentelemetry/core';
 import { ATTR_ERROR_TYPE, ATTR_HTTP_ROUTE } from '@opentelemetry/semantic-conventions';
 import type { ServerRequest } from '../signals/request-signals';
-import {
-  normalizeMethod,
-  requestAttributes,
-  responseAttributes,
-  spanNameFor,
-} from '../span/attributes';
+import { normalizeMethod, requestAttributes, responseAttributes, spanNameFor } from '../span/attributes';
 import type { UrlScheme } from '../parsing/request-target';
 import { FenceReporter, callFenced } from '../safety/fence';
 import type { InstrumentationSettings, RequestRecord } from './record';
@@ -83,6 +78,11 @@ function nameByHook(record: RequestRecord, logHookError: FenceReporter): void {
   const { request, response, route } = record;
   const method = spanNameFor(normalizeMethod(request.method));
   const defaultName = route === undefined ? method : `${method} ${route}`;
-  const name = callFenced('spanNameHook', () => hook({ request, response, route, defaultName }), logHookError, undefined);
+  const name = callFenced(
+    'spanNameHook',
+    () => hook({ request, response, route, defaultName }),
+    logHookError,
+    undefined
+  );
   if (typeof name === 'string' && name !== '') record.span.updateName(name);
 }

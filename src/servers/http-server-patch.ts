@@ -37,8 +37,15 @@ function createWrapper(chain: EmitChain, handle: RequestHandler): Emit {
       return Reflect.apply(chain.below, this, arguments) as boolean;
     }
     // `arguments` is only read and passed to Reflect.apply here: handing it to another function would allocate it.
-    const handled = emitRequest(this as RequestSender, chain.below, handle, event, arguments[1] as EmittedRequest, arguments[2] as EmittedResponse);
-    return handled !== undefined ? handled : Reflect.apply(chain.below, this, arguments) as boolean;
+    const handled = emitRequest(
+      this as RequestSender,
+      chain.below,
+      handle,
+      event,
+      arguments[1] as EmittedRequest,
+      arguments[2] as EmittedResponse
+    );
+    return handled !== undefined ? handled : (Reflect.apply(chain.below, this, arguments) as boolean);
   };
 }
 

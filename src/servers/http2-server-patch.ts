@@ -21,7 +21,11 @@ import { REQUEST_EVENTS, RequestHandler, emitRequest } from './http-server-patch
  */
 export type StreamHandler = (server: EventEmitter, args: unknown[], emitBelow: (() => boolean) | undefined) => boolean;
 
-export function http2ServerEmitPatch(prototype: { emit: Emit }, handle: RequestHandler, handleStream: StreamHandler): EmitPatch {
+export function http2ServerEmitPatch(
+  prototype: { emit: Emit },
+  handle: RequestHandler,
+  handleStream: StreamHandler
+): EmitPatch {
   return new EmitPatch(prototype, chain => createWrapper(chain, handle, handleStream));
 }
 
@@ -30,15 +34,24 @@ function createWrapper(chain: EmitChain, handle: RequestHandler, handleStream: S
     if (!chain.active || typeof event !== 'string') return Reflect.apply(chain.below, this, arguments) as boolean;
     if (REQUEST_EVENTS.has(event)) {
       if (servedAsStream(arguments[1])) return Reflect.apply(chain.below, this, arguments) as boolean;
-      const handled = emitRequest(this as Server, chain.below, handle, event, arguments[1] as EmittedRequest, arguments[2] as EmittedResponse);
-      return handled !== undefined ? handled : Reflect.apply(chain.below, this, arguments) as boolean;
+      const handled = emitRequest(
+        this as Server,
+        chain.below,
+        handle,
+        event,
+        arguments[1] as EmittedRequest,
+        arguments[2] as EmittedResponse
+      );
+      return handled !== undefined ? handled : (Reflect.apply(chain.below, this, arguments) as boolean);
     }
-    if (event !== 'stream' || this.listenerCount('request') !== 0) return Reflect.apply(chain.below, this, arguments) as boolean;
+    if (event !== 'stream' || this.listenerCount('request') !== 0)
+      return Reflect.apply(chain.below, this, arguments) as boolean;
     if (!claimRequest(arguments[1] as object)) return Reflect.apply(chain.below, this, arguments) as boolean;
     const emitArgs = arguments;
     const below = chain.below;
     const args = Array.prototype.slice.call(arguments, 1) as unknown[];
-    const emitBelow = below === EventEmitter.prototype.emit ? undefined : () => Reflect.apply(below, this, emitArgs) as boolean;
+    const emitBelow =
+      below === EventEmitter.prototype.emit ? undefined : () => Reflect.apply(below, this, emitArgs) as boolean;
     return handleStream(this, args, emitBelow);
   };
 }

@@ -22,7 +22,6 @@ import type { RequestRecord } from '../request/record';
 import { recordOf } from '../request/records';
 import { listenerSlot } from '../internals/node-and-opentelemetry';
 
-
 /** Whether our wrappers put this request's listeners in its context: a span of ours that is traced, or an ignored request (its context suppresses tracing). */
 export function bindsListeners(record: RequestRecord): boolean {
   return record.mode === 'own-span' || record.mode === 'ignored';

@@ -33,7 +33,13 @@ export function emitObservingRejections(
   return true;
 }
 
-function observe(emitter: EventEmitter, event: string, args: EventArgs, result: unknown, onRejection: RejectionHandler): void {
+function observe(
+  emitter: EventEmitter,
+  event: string,
+  args: EventArgs,
+  result: unknown,
+  onRejection: RejectionHandler
+): void {
   if (result === undefined || result === null) return;
   if (capturesRejections(emitter)) {
     observeAsNodeCaptures(emitter, event, args, result, onRejection);

@@ -44,7 +44,9 @@ export function assertOptionalDispatchUid(where: string, value: unknown): void {
     );
   }
   if (Number.isNaN(value)) {
-    throw new TypeError(`${where} got NaN as options.dispatchUid: NaN never equals itself, so it cannot key a registration`);
+    throw new TypeError(
+      `${where} got NaN as options.dispatchUid: NaN never equals itself, so it cannot key a registration`
+    );
   }
   if (value === '') {
     throw new TypeError(`${where} got an empty string as options.dispatchUid: a dispatchUid must name something`);

@@ -3,8 +3,14 @@
  * Django's runserver build theirs, so that Django receivers port line for line.
  */
 import type { Environ, ServerRequest } from './request-signals';
-import { UrlScheme, authorityOf, protocolVersion, splitHostHeader, splitTarget, targetScheme } from '../parsing/request-target';
-
+import {
+  UrlScheme,
+  authorityOf,
+  protocolVersion,
+  splitHostHeader,
+  splitTarget,
+  targetScheme,
+} from '../parsing/request-target';
 
 /** Builds the environ; never throws, whatever the request carries. */
 export function buildEnviron(request: ServerRequest, connectionScheme: UrlScheme): Environ {

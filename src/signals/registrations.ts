@@ -128,7 +128,11 @@ export class Registrations {
     const list = this.listOf(sender, false);
     const registration = list?.find(receiver, dispatchUid);
     if (list === undefined || registration === undefined) return undefined;
-    this.replace(list, sender, list.own.filter(r => r !== registration));
+    this.replace(
+      list,
+      sender,
+      list.own.filter(r => r !== registration)
+    );
     return registration;
   }
 
@@ -136,7 +140,11 @@ export class Registrations {
   removeCollected(registration: Registration): void {
     const list = registration.list instanceof ReceiverList ? registration.list : registration.list.deref();
     if (list === undefined || !list.own.includes(registration)) return; // its sender went first
-    this.replace(list, list.senderOf(), list.own.filter(r => r !== registration));
+    this.replace(
+      list,
+      list.senderOf(),
+      list.own.filter(r => r !== registration)
+    );
   }
 
   private listOf(sender: unknown, create: boolean): ReceiverList | undefined {

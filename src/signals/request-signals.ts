@@ -4,7 +4,14 @@
  * each: a receiver connected through either copy hears every request once.
  */
 import type { IncomingMessage, Server, ServerResponse } from 'http';
-import type { Http2SecureServer, Http2Server, Http2ServerRequest, Http2ServerResponse, IncomingHttpHeaders, ServerHttp2Stream } from 'http2';
+import type {
+  Http2SecureServer,
+  Http2Server,
+  Http2ServerRequest,
+  Http2ServerResponse,
+  IncomingHttpHeaders,
+  ServerHttp2Stream,
+} from 'http2';
 import type { Socket } from 'net';
 import type { Span } from '@opentelemetry/api';
 import { Signal } from './signal';

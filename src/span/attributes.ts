@@ -34,9 +34,6 @@ import {
   targetScheme,
 } from '../parsing/request-target';
 
-
-
-
 /** What the attributes read of the configuration (a ResolvedConfig has it all). */
 export interface AttributeSettings {
   readonly maxAttributeValueLength: number;
@@ -97,7 +94,8 @@ export function requestAttributes(
     [ATTR_USER_AGENT_ORIGINAL]: capLength(headers['user-agent'], max),
   };
   if (query !== undefined) attributes[ATTR_URL_QUERY] = capLength(config.redactQuery(query), max);
-  if (method === HTTP_REQUEST_METHOD_VALUE_OTHER) attributes[ATTR_HTTP_REQUEST_METHOD_ORIGINAL] = capLength(request.method, max);
+  if (method === HTTP_REQUEST_METHOD_VALUE_OTHER)
+    attributes[ATTR_HTTP_REQUEST_METHOD_ORIGINAL] = capLength(request.method, max);
   if (!config.requestHeaders.isEmpty) config.requestHeaders.capture(name => headers[name], max, attributes);
   return attributes;
 }
@@ -107,7 +105,10 @@ export function requestAttributes(
  * usable, else the connection's. Same answer as requestAttributes gives.
  */
 export function requestScheme(request: ServerRequest, scheme: UrlScheme, config: AttributeSettings): UrlScheme {
-  return (config.trustProxyHeaders ? proxiedRequest(request.headers)?.scheme : undefined) ?? targetScheme(request.headers, scheme);
+  return (
+    (config.trustProxyHeaders ? proxiedRequest(request.headers)?.scheme : undefined) ??
+    targetScheme(request.headers, scheme)
+  );
 }
 
 /**
@@ -122,11 +123,18 @@ function serverAuthority(
   scheme: UrlScheme
 ): Authority | undefined {
   const defaultPort = DEFAULT_PORTS[scheme];
-  return (proxiedHost !== undefined ? splitAuthority(proxiedHost, defaultPort) : undefined) ?? splitAuthority(host, defaultPort);
+  return (
+    (proxiedHost !== undefined ? splitAuthority(proxiedHost, defaultPort) : undefined) ??
+    splitAuthority(host, defaultPort)
+  );
 }
 
 /** The attributes known once the response is done; `aborted` responses keep a status only if one was sent. */
-export function responseAttributes(response: ServerResponseOf, aborted: boolean, config: AttributeSettings): Attributes {
+export function responseAttributes(
+  response: ServerResponseOf,
+  aborted: boolean,
+  config: AttributeSettings
+): Attributes {
   const attributes: Attributes = {};
   if (!config.responseHeaders.isEmpty) {
     config.responseHeaders.capture(sentResponseHeaders(response), config.maxAttributeValueLength, attributes);

@@ -32,7 +32,6 @@ function addDefined(attributes: Attributes, key: string, value: AttributeValue |
   if (value !== undefined) attributes[key] = value;
 }
 
-
 export class ServerMetrics {
   /** False without a MeterProvider: then no attribute is built and no time is taken for metrics. */
   readonly recording: boolean;

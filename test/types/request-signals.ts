@@ -33,10 +33,13 @@ export const both = receiver([requestStarted, requestFinished])((_server, { requ
   return [method, active, signal];
 });
 
-requestStarted.connect((_server, { environ }) => {
-  const wsgi: Environ = environ;
-  return wsgi['wsgi.url_scheme'];
-}, { sender: server });
+requestStarted.connect(
+  (_server, { environ }) => {
+    const wsgi: Environ = environ;
+    return wsgi['wsgi.url_scheme'];
+  },
+  { sender: server }
+);
 requestFinished.disconnect(finished, { sender: server });
 
 /** docs/http2.md: `instanceof` narrows the request to one class, for its own methods. */

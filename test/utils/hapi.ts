@@ -16,10 +16,22 @@ export const hapi = {} as { Hapi: typeof HapiModule; Boom: typeof BoomModule };
 
 export const failure = new Error('route failure');
 export const throwingRoute = (server: Server): void =>
-  server.route({ method: 'GET', path: '/users/{id}', handler: () => { throw failure; } });
+  server.route({
+    method: 'GET',
+    path: '/users/{id}',
+    handler: () => {
+      throw failure;
+    },
+  });
 export const rejectingRoute = (server: Server): void =>
-  // eslint-disable-next-line @typescript-eslint/require-await -- async on purpose: a handler that rejects (throwingRoute throws)
-  server.route({ method: 'GET', path: '/users/{id}', handler: async () => { throw failure; } });
+  server.route({
+    method: 'GET',
+    path: '/users/{id}',
+    // eslint-disable-next-line @typescript-eslint/require-await -- async on purpose: a handler that rejects (throwingRoute throws)
+    handler: async () => {
+      throw failure;
+    },
+  });
 
 /** Mocha hooks: the instrumentation, and `serve`, which starts a Hapi server on 127.0.0.1 for one test. */
 export function useHapi(): (setup: Setup) => Promise<number> {

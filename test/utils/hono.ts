@@ -24,12 +24,20 @@ export const hono = {} as {
 };
 
 export const failure = new Error('route failure');
-export const throwingRoute: Setup = app => app.get('/users/:id', () => { throw failure; });
-// eslint-disable-next-line @typescript-eslint/require-await -- async on purpose: a handler that rejects (throwingRoute throws)
-export const rejectingRoute: Setup = app => app.get('/users/:id', async () => { throw failure; });
+export const throwingRoute: Setup = app =>
+  app.get('/users/:id', () => {
+    throw failure;
+  });
+export const rejectingRoute: Setup = app =>
+  // eslint-disable-next-line @typescript-eslint/require-await -- async on purpose: a handler that rejects (throwingRoute throws)
+  app.get('/users/:id', async () => {
+    throw failure;
+  });
 /* With a middleware, Hono composes the handlers instead of calling the only one directly. */
 export const behindMiddleware: Setup = app => {
-  app.use('*', async (_c, next) => { await next(); });
+  app.use('*', async (_c, next) => {
+    await next();
+  });
   rejectingRoute(app);
 };
 

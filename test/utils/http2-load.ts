@@ -14,9 +14,9 @@ export type Http2ServerName = (typeof HTTP2_SERVERS)[number];
 export interface Http2Fixture {
   ports: Record<Http2ServerName, number>;
   report(): Promise<Http2Report>;
-  alive(): boolean;
-  stderr(): string;
-  stop(): Promise<void>;
+  alive: () => boolean;
+  stderr: () => string;
+  stop: () => Promise<void>;
 }
 
 export interface Http2Report {

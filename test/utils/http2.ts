@@ -85,7 +85,13 @@ export function h2request(
   return new Promise(resolve => {
     const stream = client.request({ ':path': '/', ...headers }, { endStream: body === undefined });
     const chunks: Buffer[] = [];
-    const answer: Http2Answer = { status: undefined, headers: {}, body: Buffer.alloc(0), trailers: undefined, rstCode: undefined };
+    const answer: Http2Answer = {
+      status: undefined,
+      headers: {},
+      body: Buffer.alloc(0),
+      trailers: undefined,
+      rstCode: undefined,
+    };
     stream.on('response', responseHeaders => {
       answer.headers = responseHeaders;
       answer.status = responseHeaders[':status'];
@@ -103,7 +109,11 @@ export function h2request(
 }
 
 /** One request on a session of its own to `origin` (h2c or h2 over TLS), closed once the stream is. */
-export async function h2fetch(origin: string, headers: http2.OutgoingHttpHeaders = {}, body?: Buffer | string): Promise<Http2Answer> {
+export async function h2fetch(
+  origin: string,
+  headers: http2.OutgoingHttpHeaders = {},
+  body?: Buffer | string
+): Promise<Http2Answer> {
   const client = http2.connect(origin, { rejectUnauthorized: false });
   client.on('error', () => undefined);
   try {

@@ -102,9 +102,9 @@ export interface Fixture {
   report(): Promise<ServerReport>;
   heap(): Promise<HeapSample>;
   /** Whether the process is still running (it must never crash). */
-  alive(): boolean;
-  stop(): Promise<void>;
-  stderr(): string;
+  alive: () => boolean;
+  stop: () => Promise<void>;
+  stderr: () => string;
 }
 
 export async function startFixture(options: FixtureOptions = {}): Promise<Fixture> {

@@ -25,7 +25,9 @@ function loadSchema(): protobuf.Root {
 
 const schema = loadSchema();
 const ExportTraceServiceRequest = schema.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest');
-const ExportTraceServiceResponse = schema.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse');
+const ExportTraceServiceResponse = schema.lookupType(
+  'opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse'
+);
 const SpanKind = schema.lookupEnum('opentelemetry.proto.trace.v1.Span.SpanKind');
 const StatusCode = schema.lookupEnum('opentelemetry.proto.trace.v1.Status.StatusCode');
 
