@@ -90,6 +90,7 @@ describe('the published package', function () {
       'requestFinished',
       'requestStarted',
       'setRoute',
+      'shutdownBeforeExit',
     ]);
   });
 
