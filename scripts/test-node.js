@@ -4,7 +4,7 @@
 // installed once under .node-versions/<major> (scripts/node-binary.js).
 const { execFileSync } = require('child_process');
 const path = require('path');
-const { nodeBinary } = require('./node-binary');
+const { nodeBinary, npmCli } = require('./node-binary');
 
 const major = process.argv[2];
 if (!/^\d+$/.test(major ?? '')) {
@@ -22,7 +22,8 @@ try {
   execFileSync(binary, [mocha, 'build/test/**/*.test.js'], {
     cwd: root,
     stdio: 'inherit',
-    env: { ...process.env, PATH: `${path.dirname(binary)}:${process.env.PATH}` },
+    // npm_execpath: the tests that run npm under another Node find this machine's npm CLI (that Node's package has none).
+    env: { ...process.env, npm_execpath: npmCli(), PATH: `${path.dirname(binary)}:${process.env.PATH}` },
   });
 } catch (error) {
   process.exit(error.status ?? 1);

@@ -30,7 +30,8 @@ describe(`the internals we rely on, on Node ${process.version}`, () => {
     emitter.on('x', listener);
     assert.equal(listenerSlot(emitter, 'x'), listener);
     emitter.on('x', listener);
-    assert.deepEqual(listenerSlot(emitter, 'x'), [listener, listener]);
+    // The listeners, compared as a list: Node 24.22 also keeps an `emitting` count on the array, under a symbol.
+    assert.deepEqual([...(listenerSlot(emitter, 'x') as unknown[])], [listener, listener]);
   });
 
   it("EventEmitter keeps captureRejections under a symbol described 'kCapture'", () => {

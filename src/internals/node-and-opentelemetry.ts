@@ -4,7 +4,7 @@
  * happens without it. test/internals.test.ts fails loudly when one of them
  * is no longer there.
  *
- * Checked on Node 20.20, 22.23 and 24.9; @opentelemetry/api 1.9 and 1.10,
+ * Checked on Node 20.20, 22.23, 24.9 and 24.22; @opentelemetry/api 1.9 and 1.10,
  * @opentelemetry/core 2.x and 3.x.
  */
 import { Context, INVALID_SPAN_CONTEXT, ProxyTracerProvider, createNoopMeter, trace } from '@opentelemetry/api';
