@@ -5,6 +5,7 @@
  * { id, reply } (a reply with `error` is a failure). What both count is
  * test/fixtures/soak-counts.js; RequestCounts is its shape.
  */
+import * as assert from 'node:assert/strict';
 import { fork } from 'child_process';
 import * as path from 'path';
 import { FIXTURES } from './server';
@@ -24,6 +25,19 @@ export interface RequestCounts {
   unhandled: number;
   /** Broken promises of the instrumentation, by name: every one must stay 0. */
   anomalies: Record<string, number>;
+}
+
+/** Every request the server saw fired requestStarted and requestFinished once, and started and ended one SERVER span. */
+export function assertOnceForEverySeen(counts: RequestCounts): void {
+  assert.deepEqual(
+    {
+      started: counts.started,
+      finished: counts.finished,
+      spansStarted: counts.spansStarted,
+      spansEnded: counts.spansEnded,
+    },
+    { started: counts.seen, finished: counts.seen, spansStarted: counts.seen, spansEnded: counts.seen }
+  );
 }
 
 export interface SoakProcess<Listening> {
