@@ -14,7 +14,8 @@
  *   every asynchronous step.
  */
 import { diag } from '@opentelemetry/api';
-import { diagLoggerRegistered } from './internals/node-and-opentelemetry';
+import { logNeverSilently } from './safety/never-silent';
+import { PACKAGE_NAME } from './version';
 import { describe, readProperty } from './safety/foreign-values';
 
 const EXIT_SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT'];
@@ -58,8 +59,7 @@ async function shutDown(sdk: ShutsDown): Promise<void> {
   try {
     await sdk.shutdown();
   } catch (error) {
-    const message = 'otel-request-signals: the SDK did not shut down cleanly; the last spans may be lost';
-    if (diagLoggerRegistered()) diag.error(message, error);
-    else console.error(message, error);
+    const logger = diag.createComponentLogger({ namespace: PACKAGE_NAME });
+    logNeverSilently('error', logger, 'the SDK did not shut down cleanly; the last spans may be lost', error);
   }
 }

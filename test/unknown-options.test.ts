@@ -31,7 +31,11 @@ describe('unknown options', () => {
   it('names a misspelt option given to the constructor, through diag', () => {
     const warn = registerDiag();
     new RequestSignalsInstrumentation(WITH_TYPO);
-    sinon.assert.calledOnceWithMatch(warn, /ignoring unknown option\(s\) ignoreIncomingRequests/);
+    sinon.assert.calledOnceWithMatch(
+      warn,
+      'otel-request-signals',
+      /ignoring unknown option\(s\) ignoreIncomingRequests/
+    );
     sinon.assert.notCalled(consoleWarn);
   });
 

@@ -2,10 +2,10 @@
  * Keys of a configuration that name no option: a misspelt one, most likely.
  * Warned about rather than refused, as every OpenTelemetry instrumentation
  * accepts keys it does not know; on console.warn while no diag logger is
- * registered, so that a typo is never silent.
+ * registered (safety/never-silent.ts), so that a typo is never silent.
  */
 import { DiagLogger, diag } from '@opentelemetry/api';
-import { diagLoggerRegistered } from '../internals/node-and-opentelemetry';
+import { logNeverSilently } from '../safety/never-silent';
 import type { RequestSignalsInstrumentationConfig } from '../types';
 import { PACKAGE_NAME } from '../version';
 
@@ -26,11 +26,10 @@ const OPTION_NAMES: Record<keyof RequestSignalsInstrumentationConfig, true> = {
   trustProxyHeaders: true,
 };
 
-/** `logger` is undefined during InstrumentationBase's constructor: then diag itself. */
+/** `logger` is undefined during InstrumentationBase's constructor: then one over diag, under our name. */
 export function warnAboutUnknownOptions(config: object, logger: DiagLogger | undefined): void {
   const unknown = Object.keys(config).filter(key => !Object.prototype.hasOwnProperty.call(OPTION_NAMES, key));
   if (unknown.length === 0) return;
-  const message = `${PACKAGE_NAME}: ignoring unknown option(s) ${unknown.join(', ')}; see RequestSignalsInstrumentationConfig`;
-  if (diagLoggerRegistered()) (logger ?? diag).warn(message);
-  else console.warn(message);
+  const message = `ignoring unknown option(s) ${unknown.join(', ')}; see RequestSignalsInstrumentationConfig`;
+  logNeverSilently('warn', logger ?? diag.createComponentLogger({ namespace: PACKAGE_NAME }), message);
 }

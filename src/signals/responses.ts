@@ -3,7 +3,7 @@
  * together, settle promises robustly, and report failures through diag.
  */
 import type { DiagLogger } from '@opentelemetry/api';
-import { diagLoggerRegistered } from '../internals/node-and-opentelemetry';
+import { logNeverSilently } from '../safety/never-silent';
 import { isPromiseLike, receiverName, safeString } from '../safety/foreign-values';
 
 type AnyFunction = (...args: never[]) => unknown;
@@ -42,16 +42,13 @@ export function ignoreRejection(response: unknown): void {
 }
 
 /**
- * Logs a receiver's error through its logger (diag, or a component logger
- * over it), or, when no diag logger is
- * registered (a silent failure is the worst outcome), through console.error.
- * Never throws: it runs where a throw would break a request.
+ * Logs a receiver's error through its logger, or on console.error while no
+ * diag logger is registered (safety/never-silent.ts). Never throws: it runs where a throw would break a request.
  */
 export function reportReceiverError(reporting: FailureReporting, receiver: AnyFunction, error: unknown): void {
   try {
     const message = `Error calling ${receiverName(receiver)} in ${reporting.where} (${safeString(error)})`;
-    if (diagLoggerRegistered()) reporting.logger.error(message, error);
-    else console.error(`otel-request-signals: ${message}`, error);
+    logNeverSilently('error', reporting.logger, message, error);
   } catch {
     // a DiagLogger that throws: there is nowhere left to report to
   }
